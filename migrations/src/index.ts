@@ -1,0 +1,16 @@
+// The ordered list of migrations and the runner. Listed explicitly, so the order is in the code, not the file system.
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationResult, Migrator } from 'kysely/migration';
+import * as foundation from './0001_foundation.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': foundation,
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- runs before any typed view exists
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResult[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return results ?? [];
+}

@@ -1,0 +1,69 @@
+// All configuration comes from environment variables, parsed once at start-up with this schema.
+// Nothing else reads process.env. README's table of variables mirrors this file.
+import { z } from 'zod';
+import { DEFAULT_MODEL_CATALOG, ModelCatalogSchema } from './catalog/model-catalog.ts';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveMs = z.coerce.number().int().positive();
+const modelCatalogJson = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+    return z.NEVER;
+  }
+}).pipe(ModelCatalogSchema);
+
+export const ConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/sora_studio'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key, so several stacks (or test files) share one Redis safely. */
+  REDIS_PREFIX: z.string().min(1).regex(/^[\w:-]+$/).default('sora'),
+
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  /** Admin endpoints and Bull Board accept this key; without it they answer 403. */
+  ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+
+  PROVIDER_NAME: z.string().min(1).default('emulator'),
+  PROVIDER_BASE_URL: z.url().default('http://127.0.0.1:4010/v1'),
+  PROVIDER_API_KEY: z.string().min(1).default('sk-emulator'),
+  PROVIDER_TIMEOUT_MS: positiveMs.default(60_000),
+  /** Overrides the built-in model catalogue (JSON, see packages/shared/src/catalog/model-catalog.ts). */
+  MODEL_CATALOG: modelCatalogJson.default(DEFAULT_MODEL_CATALOG),
+
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  /** How many times a step is retried after a retryable provider error before the video fails. */
+  JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  RETRY_BASE_DELAY_MS: positiveMs.default(1_000),
+  POLL_INTERVAL_MS: positiveMs.default(2_000),
+  POLL_MAX_INTERVAL_MS: positiveMs.default(30_000),
+  RECONCILE_INTERVAL_MS: positiveMs.default(30_000),
+  /** A non-terminal video older than this without a job is re-enqueued by the reconciler. */
+  RECONCILE_GRACE_MS: positiveMs.default(15_000),
+
+  STORAGE_DRIVER: z.enum(['local']).default('local'),
+  STORAGE_DIR: z.string().min(1).default('.data/storage'),
+  /** Signs storage URLs; generated per process when unset, which invalidates URLs on restart. */
+  STORAGE_SIGNING_SECRET: z.string().min(16).optional(),
+  /** How long downloadable assets are kept after completion; 0 keeps them forever (expires_at null). */
+  ASSET_RETENTION_SECONDS: z.coerce.number().int().min(0).default(0),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; a bad value is reported by the variable's name. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = ConfigSchema.safeParse(present);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,104 @@
+// The public video contract: OpenAI's Videos API shapes, plus the fields a real service adds.
+// Request bodies are strict (an unknown field is a 400 naming it); the video object carries every
+// OpenAI field, with nulls, so the official SDK reads it unchanged.
+import { z } from 'zod';
+import { VideoSizeSchema } from '../catalog/model-catalog.ts';
+
+export const VIDEO_STATUSES = ['queued', 'in_progress', 'completed', 'failed', 'cancelled'] as const;
+export const VideoStatusSchema = z.enum(VIDEO_STATUSES);
+export type VideoStatus = z.infer<typeof VideoStatusSchema>;
+export const TERMINAL_STATUSES: readonly VideoStatus[] = ['completed', 'failed', 'cancelled'];
+
+export const VIDEO_VARIANTS = ['video', 'thumbnail', 'spritesheet'] as const;
+export const VideoVariantSchema = z.enum(VIDEO_VARIANTS);
+export type VideoVariant = z.infer<typeof VideoVariantSchema>;
+
+export const MAX_PROMPT_CHARS = 32_000;
+export const PromptSchema = z.string().trim().min(1, 'prompt must not be empty').max(MAX_PROMPT_CHARS, `prompt must be at most ${MAX_PROMPT_CHARS} characters`);
+
+export const MetadataSchema = z.record(z.string().max(64), z.string().max(512))
+  .refine((m) => Object.keys(m).length <= 16, 'metadata takes at most 16 keys');
+
+/** `seconds` is a string in OpenAI's API; clients that send a number are forgiven. */
+const SecondsSchema = z.union([z.string(), z.number().int()]).transform(String).pipe(z.string().regex(/^[1-9]\d*$/, 'seconds must be a whole number of seconds'));
+
+export const ImageReferenceSchema = z.strictObject({
+  image_url: z.string().min(1).max(20_971_520).optional(),
+  file_id: z.string().min(1).optional(),
+}).refine((r) => (r.image_url === undefined) !== (r.file_id === undefined), 'give exactly one of image_url or file_id');
+
+export const CreateVideoBodySchema = z.strictObject({
+  prompt: PromptSchema,
+  model: z.string().min(1).optional(),
+  seconds: SecondsSchema.optional(),
+  size: VideoSizeSchema.optional(),
+  input_reference: ImageReferenceSchema.optional(),
+  metadata: MetadataSchema.optional(),
+});
+export type CreateVideoBody = z.infer<typeof CreateVideoBodySchema>;
+
+export const RemixVideoBodySchema = z.strictObject({
+  prompt: PromptSchema,
+  metadata: MetadataSchema.optional(),
+});
+export type RemixVideoBody = z.infer<typeof RemixVideoBodySchema>;
+
+export const VideoIdParamsSchema = z.object({ video_id: z.string().min(1).max(128) });
+
+export const ContentQuerySchema = z.strictObject({ variant: VideoVariantSchema.default('video') });
+
+const unixSeconds = z.number().int().nonnegative();
+
+export const ListVideosQuerySchema = z.strictObject({
+  after: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  status: VideoStatusSchema.optional(),
+  model: z.string().min(1).optional(),
+  created_after: z.coerce.number().pipe(unixSeconds).optional(),
+  created_before: z.coerce.number().pipe(unixSeconds).optional(),
+  /** Full-text search on the prompt. */
+  q: z.string().trim().min(1).max(200).optional(),
+});
+export type ListVideosQuery = z.infer<typeof ListVideosQuerySchema>;
+
+export const VideoErrorSchema = z.object({ code: z.string(), message: z.string() });
+
+export const VideoObjectSchema = z.object({
+  id: z.string(),
+  object: z.literal('video'),
+  model: z.string(),
+  status: VideoStatusSchema,
+  progress: z.number().int().min(0).max(100),
+  created_at: unixSeconds,
+  completed_at: unixSeconds.nullable(),
+  expires_at: unixSeconds.nullable(),
+  prompt: z.string().nullable(),
+  size: z.string(),
+  seconds: z.string(),
+  remixed_from_video_id: z.string().nullable(),
+  error: VideoErrorSchema.nullable(),
+  // Sora Studio's own fields; OpenAI clients ignore them.
+  cost: z.object({
+    estimated_micros: z.number().int(),
+    actual_micros: z.number().int().nullable(),
+    currency: z.literal('usd'),
+  }),
+  metadata: z.record(z.string(), z.string()),
+});
+export type VideoObject = z.infer<typeof VideoObjectSchema>;
+
+export const VideoListSchema = z.object({
+  object: z.literal('list'),
+  data: z.array(VideoObjectSchema),
+  first_id: z.string().nullable(),
+  last_id: z.string().nullable(),
+  has_more: z.boolean(),
+});
+export type VideoList = z.infer<typeof VideoListSchema>;
+
+export const VideoDeletedSchema = z.object({
+  id: z.string(),
+  object: z.literal('video.deleted'),
+  deleted: z.boolean(),
+});

@@ -1,0 +1,135 @@
+// The kysely view of the schema in migrations/. Columns are snake_case in Postgres and camelCase here
+// (CamelCasePlugin, which leaves the keys inside jsonb values alone). A test checks this file, through
+// `databaseColumns`, against the migrated database.
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { VideoStatus, VideoVariant } from '../contract/video.schemas.ts';
+
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
+
+export type UserRole = 'user' | 'admin';
+export type LedgerEntryKind = 'reserve' | 'settle' | 'release';
+
+export interface UsersTable {
+  id: string;
+  email: string | null;
+  name: string;
+  role: UserRole;
+  disabledAt: Date | null;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  userId: string;
+  name: string;
+  /** The first characters of the key, shown in lists and logs; never enough to use it. */
+  prefix: string;
+  /** sha256 of the whole key, hex. The key itself is shown once and never stored. */
+  hash: string;
+  createdAt: CreatedAt;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface VideosTable {
+  id: string;
+  userId: string;
+  model: string;
+  prompt: string;
+  /** Whole seconds requested (OpenAI spells them as strings; we store integers). */
+  seconds: number;
+  size: string;
+  status: VideoStatus;
+  progress: Generated<number>;
+  provider: string;
+  providerVideoId: string | null;
+  /** The provider's last reported status, which runs ahead of ours while we copy the assets. */
+  providerStatus: string | null;
+  remixedFromVideoId: string | null;
+  /** Storage key of the uploaded input_reference image, if any. */
+  inputReferenceKey: string | null;
+  inputReferenceUrl: string | null;
+  estimatedCostMicros: number;
+  actualCostMicros: number | null;
+  /** What the provider actually delivered, which settles the cost. */
+  deliveredSeconds: number | null;
+  deliveredSize: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  metadata: ColumnType<Record<string, string>, Record<string, string> | undefined, Record<string, string>>;
+  requestId: string | null;
+  submitAttempts: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+  completedAt: Date | null;
+  expiresAt: Date | null;
+  deletedAt: Date | null;
+}
+
+export interface VideoAssetsTable {
+  videoId: string;
+  variant: VideoVariant;
+  storageKey: string;
+  bytes: number;
+  sha256: string;
+  contentType: string;
+  createdAt: CreatedAt;
+}
+
+export interface VideoEventsTable {
+  id: Generated<number>;
+  videoId: string;
+  type: string;
+  fromStatus: VideoStatus | null;
+  toStatus: VideoStatus | null;
+  data: ColumnType<Record<string, unknown>, Record<string, unknown> | undefined, never>;
+  requestId: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface LedgerEntriesTable {
+  id: Generated<number>;
+  userId: string;
+  videoId: string;
+  kind: LedgerEntryKind;
+  /** Always positive; the kind says which way the money moves. */
+  amountMicros: number;
+  createdAt: CreatedAt;
+}
+
+export interface Database {
+  users: UsersTable;
+  apiKeys: ApiKeysTable;
+  videos: VideosTable;
+  videoAssets: VideoAssetsTable;
+  videoEvents: VideoEventsTable;
+  ledgerEntries: LedgerEntriesTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type ApiKey = Selectable<ApiKeysTable>;
+export type Video = Selectable<VideosTable>;
+export type VideoAsset = Selectable<VideoAssetsTable>;
+export type VideoEvent = Selectable<VideoEventsTable>;
+export type LedgerEntry = Selectable<LedgerEntriesTable>;
+
+/** For every column: is it nullable? The type forces this to agree with the interfaces above. */
+type NullabilityOf<T> = { [C in keyof Selectable<T>]-?: null extends Selectable<T>[C] ? true : false };
+type ColumnMap = { [T in keyof Database]: NullabilityOf<Database[T]> };
+
+export const databaseColumns: ColumnMap = {
+  users: { id: false, email: true, name: false, role: false, disabledAt: true, createdAt: false, updatedAt: false },
+  apiKeys: { id: false, userId: false, name: false, prefix: false, hash: false, createdAt: false, lastUsedAt: true, revokedAt: true },
+  videos: {
+    id: false, userId: false, model: false, prompt: false, seconds: false, size: false, status: false, progress: false,
+    provider: false, providerVideoId: true, providerStatus: true, remixedFromVideoId: true, inputReferenceKey: true,
+    inputReferenceUrl: true, estimatedCostMicros: false, actualCostMicros: true, deliveredSeconds: true, deliveredSize: true,
+    errorCode: true, errorMessage: true, metadata: false, requestId: true, submitAttempts: false, createdAt: false,
+    updatedAt: false, completedAt: true, expiresAt: true, deletedAt: true,
+  },
+  videoAssets: { videoId: false, variant: false, storageKey: false, bytes: false, sha256: false, contentType: false, createdAt: false },
+  videoEvents: { id: false, videoId: false, type: false, fromStatus: true, toStatus: true, data: false, requestId: true, createdAt: false },
+  ledgerEntries: { id: false, userId: false, videoId: false, kind: false, amountMicros: false, createdAt: false },
+};

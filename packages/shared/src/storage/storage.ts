@@ -1,0 +1,43 @@
+// Where video assets live. Shaped like S3 (put a stream, get a stream or a byte range, delete, sign a URL)
+// so the S3 driver is a drop-in; local disk is the default driver.
+import type { Readable } from 'node:stream';
+
+export interface StoredObject {
+  bytes: number;
+  /** Hex sha256 of the bytes, computed while they stream in. */
+  sha256: string;
+}
+
+export interface ByteRange {
+  /** Inclusive. */
+  start: number;
+  /** Inclusive. */
+  end: number;
+}
+
+export interface ObjectStat {
+  bytes: number;
+  contentType: string;
+}
+
+export interface Storage {
+  put(key: string, body: Readable | AsyncIterable<Uint8Array>, contentType: string): Promise<StoredObject>;
+  get(key: string, range?: ByteRange): Promise<Readable>;
+  stat(key: string): Promise<ObjectStat | null>;
+  /** Removing a missing key is not an error: deletes are retried. */
+  delete(key: string): Promise<void>;
+  signedUrl(key: string, expiresInSeconds: number): Promise<string>;
+}
+
+export class StorageNotFoundError extends Error {
+  readonly key: string;
+
+  constructor(key: string) {
+    super(`No stored object at '${key}'`);
+    this.key = key;
+  }
+}
+
+export function assetKey(videoId: string, variant: string): string {
+  return `videos/${videoId}/${variant}`;
+}
