@@ -16,6 +16,12 @@ export interface UsersTable {
   name: string;
   role: UserRole;
   disabledAt: Date | null;
+  /** The `sub` of an OIDC token that authenticates as this user. */
+  oidcSubject: string | null;
+  /** Requests per minute; null takes the role's default from config. */
+  rateLimitPerMinute: number | null;
+  /** Videos at the provider at once; null takes the default from config. */
+  maxInFlight: number | null;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
 }
@@ -61,6 +67,7 @@ export interface VideosTable {
   metadata: ColumnType<Record<string, string>, Record<string, string> | undefined, Record<string, string>>;
   requestId: string | null;
   submitAttempts: Generated<number>;
+  cancelRequestedAt: Date | null;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
   completedAt: Date | null;
@@ -99,6 +106,68 @@ export interface LedgerEntriesTable {
   createdAt: CreatedAt;
 }
 
+export type BudgetPeriod = 'day' | 'month';
+
+export interface BudgetsTable {
+  id: string;
+  userId: string;
+  period: BudgetPeriod;
+  /** null: the budget covers every model. */
+  model: string | null;
+  limitMicros: number;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface BudgetUsageTable {
+  budgetId: string;
+  periodStart: Date;
+  reservedMicros: Generated<number>;
+  spentMicros: Generated<number>;
+  updatedAt: UpdatedAt;
+}
+
+export interface BudgetHoldsTable {
+  videoId: string;
+  budgetId: string;
+  periodStart: Date;
+  amountMicros: number;
+}
+
+export interface BudgetEventsTable {
+  id: Generated<number>;
+  budgetId: string;
+  userId: string;
+  periodStart: Date;
+  thresholdPercent: 50 | 80 | 100;
+  usedMicros: number;
+  limitMicros: number;
+  createdAt: CreatedAt;
+}
+
+export interface IdempotencyKeysTable {
+  userId: string;
+  key: string;
+  requestMethod: string;
+  requestPath: string;
+  /** sha256 of the method, path and body: the same key with another body is refused. */
+  requestHash: string;
+  state: 'in_progress' | 'completed';
+  responseStatus: number | null;
+  responseBody: unknown;
+  createdAt: CreatedAt;
+  expiresAt: Date;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  actor: string;
+  action: string;
+  targetId: string;
+  data: ColumnType<Record<string, unknown>, Record<string, unknown> | undefined, never>;
+  createdAt: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   apiKeys: ApiKeysTable;
@@ -106,6 +175,12 @@ export interface Database {
   videoAssets: VideoAssetsTable;
   videoEvents: VideoEventsTable;
   ledgerEntries: LedgerEntriesTable;
+  budgets: BudgetsTable;
+  budgetUsage: BudgetUsageTable;
+  budgetHolds: BudgetHoldsTable;
+  budgetEvents: BudgetEventsTable;
+  idempotencyKeys: IdempotencyKeysTable;
+  auditLog: AuditLogTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -114,22 +189,39 @@ export type Video = Selectable<VideosTable>;
 export type VideoAsset = Selectable<VideoAssetsTable>;
 export type VideoEvent = Selectable<VideoEventsTable>;
 export type LedgerEntry = Selectable<LedgerEntriesTable>;
+export type Budget = Selectable<BudgetsTable>;
+export type BudgetUsage = Selectable<BudgetUsageTable>;
 
 /** For every column: is it nullable? The type forces this to agree with the interfaces above. */
 type NullabilityOf<T> = { [C in keyof Selectable<T>]-?: null extends Selectable<T>[C] ? true : false };
 type ColumnMap = { [T in keyof Database]: NullabilityOf<Database[T]> };
 
 export const databaseColumns: ColumnMap = {
-  users: { id: false, email: true, name: false, role: false, disabledAt: true, createdAt: false, updatedAt: false },
+  users: {
+    id: false, email: true, name: false, role: false, disabledAt: true, oidcSubject: true, rateLimitPerMinute: true,
+    maxInFlight: true, createdAt: false, updatedAt: false,
+  },
   apiKeys: { id: false, userId: false, name: false, prefix: false, hash: false, createdAt: false, lastUsedAt: true, revokedAt: true },
   videos: {
     id: false, userId: false, model: false, prompt: false, seconds: false, size: false, status: false, progress: false,
     provider: false, providerVideoId: true, providerStatus: true, remixedFromVideoId: true, inputReferenceKey: true,
     inputReferenceUrl: true, estimatedCostMicros: false, actualCostMicros: true, deliveredSeconds: true, deliveredSize: true,
-    errorCode: true, errorMessage: true, metadata: false, requestId: true, submitAttempts: false, createdAt: false,
+    errorCode: true, errorMessage: true, metadata: false, requestId: true, submitAttempts: false, cancelRequestedAt: true, createdAt: false,
     updatedAt: false, completedAt: true, expiresAt: true, deletedAt: true,
   },
   videoAssets: { videoId: false, variant: false, storageKey: false, bytes: false, sha256: false, contentType: false, createdAt: false },
   videoEvents: { id: false, videoId: false, type: false, fromStatus: true, toStatus: true, data: false, requestId: true, createdAt: false },
   ledgerEntries: { id: false, userId: false, videoId: false, kind: false, amountMicros: false, createdAt: false },
+  budgets: { id: false, userId: false, period: false, model: true, limitMicros: false, createdAt: false, updatedAt: false },
+  budgetUsage: { budgetId: false, periodStart: false, reservedMicros: false, spentMicros: false, updatedAt: false },
+  budgetHolds: { videoId: false, budgetId: false, periodStart: false, amountMicros: false },
+  budgetEvents: {
+    id: false, budgetId: false, userId: false, periodStart: false, thresholdPercent: false, usedMicros: false,
+    limitMicros: false, createdAt: false,
+  },
+  idempotencyKeys: {
+    userId: false, key: false, requestMethod: false, requestPath: false, requestHash: false, state: false,
+    responseStatus: true, responseBody: true, createdAt: false, expiresAt: false,
+  },
+  auditLog: { id: false, actor: false, action: false, targetId: false, data: false, createdAt: false },
 };
