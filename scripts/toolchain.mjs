@@ -4,8 +4,9 @@
 // It must run on any Node >= 18 with no dependencies, because it is what makes the rest possible.
 //
 //   node scripts/toolchain.mjs <command> [args...]
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -79,7 +80,22 @@ if (!command) {
 }
 const env = { ...process.env, PATH: ensureTools() };
 ensureDependencies(env);
-// The child owns the terminal: Ctrl-C reaches it directly, and we only pass on its exit code.
-process.on('SIGINT', () => {});
-process.on('SIGTERM', () => {});
-process.exit(run(command, args, env));
+// The child shares the terminal, so Ctrl-C reaches it directly. A signal sent to this process alone (kill,
+// npm passing SIGTERM on, a service manager) is forwarded, so the child always hears it and can stop cleanly;
+// the child may hear Ctrl-C twice, which our commands treat as once.
+const child = spawn(command, args, { cwd: root, stdio: 'inherit', env });
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+// `npm start` runs us under `sh -c`; a SIGTERM sent to npm alone kills that shell and orphans us without a
+// signal. Being re-parented is the sign: pass SIGTERM on, so the stack still stops its services.
+const parent = process.ppid;
+const orphanWatch = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(orphanWatch);
+  child.kill('SIGTERM');
+}, 500);
+orphanWatch.unref();
+child.on('error', (error) => {
+  say(`could not run ${command}: ${error.message}`);
+  process.exit(127);
+});
+child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));

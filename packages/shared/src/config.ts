@@ -47,6 +47,26 @@ export const ConfigSchema = z.object({
   /** A non-terminal video older than this without a job is re-enqueued by the reconciler. */
   RECONCILE_GRACE_MS: positiveMs.default(15_000),
 
+  /** Monthly spending limit given to each new user; 0 means new users have no limit until an admin sets one. */
+  DEFAULT_MONTHLY_BUDGET_MICROS: z.coerce.number().int().min(0).default(100_000_000),
+  /** Daily spending limit given to each new user; 0 means none. */
+  DEFAULT_DAILY_BUDGET_MICROS: z.coerce.number().int().min(0).default(0),
+  IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
+
+  /** Requests per minute per API key, by role; a user's own limit (admin PATCH) overrides these. */
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  RATE_LIMIT_ADMIN_PER_MINUTE: z.coerce.number().int().positive().default(6_000),
+
+  /** Optional OIDC login: a JWT whose `sub` matches a user's oidc_subject authenticates as that user. */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  OIDC_JWKS_URL: z.url().optional(),
+
+  /** Provider requests per second shared by every worker (BullMQ's queue-wide limiter). */
+  PROVIDER_REQUESTS_PER_SECOND: z.coerce.number().int().positive().default(20),
+  /** Videos one user may have at the provider at once, so one user's backlog cannot starve the others. */
+  MAX_IN_FLIGHT_PER_USER: z.coerce.number().int().positive().default(5),
+
   STORAGE_DRIVER: z.enum(['local']).default('local'),
   STORAGE_DIR: z.string().min(1).default('.data/storage'),
   /** Signs storage URLs; generated per process when unset, which invalidates URLs on restart. */
@@ -57,12 +77,22 @@ export const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** OIDC is all or nothing: naming some of its variables without the others is a mistake worth stopping for. */
+const OIDC_KEYS = ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL'] as const;
+
 export class ConfigError extends Error {}
 
 /** Parses the environment; a bad value is reported by the variable's name. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const result = ConfigSchema.safeParse(present);
+  const result = ConfigSchema.superRefine((config, ctx) => {
+    const given = OIDC_KEYS.filter((key) => config[key] !== undefined);
+    if (given.length > 0 && given.length < OIDC_KEYS.length) {
+      for (const key of OIDC_KEYS.filter((k) => config[k] === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `is required when ${given.join(', ')} is set` });
+      }
+    }
+  }).safeParse(present);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

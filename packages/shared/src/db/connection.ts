@@ -18,6 +18,9 @@ export function createDb(connectionString: string, opts: { poolSize?: number } =
     max: opts.poolSize ?? 10,
     types: { getTypeParser: (oid, format) => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig,
   });
+  // An idle client whose connection dies (Postgres restarted, or a test dropped its database) is reported here
+  // and discarded by the pool; the next query opens a fresh one. Without a listener it would crash the process.
+  pool.on('error', () => {});
   return new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],

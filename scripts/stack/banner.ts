@@ -1,0 +1,42 @@
+// The few lines printed once the stack is up: where everything is and a request to copy.
+import type { DevCredentials } from './dev-credentials.ts';
+import type { StackPlan } from './plan.ts';
+import { paint } from './terminal.ts';
+
+export interface BannerFacts {
+  plan: StackPlan;
+  adminApiKey: string;
+  adminKeyFile: string | undefined;
+  dev: DevCredentials;
+  devFile: string;
+}
+
+export function renderBanner({ plan, adminApiKey, adminKeyFile, dev, devFile }: BannerFacts): string {
+  const origin = plan.publicOrigin;
+  const body = JSON.stringify({ prompt: 'A calico cat playing a grand piano on stage', seconds: '4' });
+  const provider = plan.emulator ? `emulator at ${plan.providerBaseUrl}` : plan.providerBaseUrl;
+  const rows: [string, string][] = [
+    ['API', `${origin}/v1`],
+    ['Docs', `${origin}/docs`],
+    ['OpenAPI', `${origin}/openapi.json`],
+    ['Bull Board', `${origin}/admin/queues  (browser login: any user name, the admin key as password)`],
+    ['Admin key', `${adminApiKey}${adminKeyFile ? `  (${adminKeyFile})` : '  (from ADMIN_API_KEY)'}`],
+    ['Dev API key', `${dev.apiKey}  (user ${dev.userId}, ${devFile})`],
+    ['Provider', provider],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  const rule = paint(2, '─'.repeat(72));
+  return [
+    '',
+    rule,
+    paint(1, '  Sora Studio is running'),
+    ...rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`),
+    '',
+    '  Try it:',
+    `  curl -s ${origin}/v1/videos -H "Authorization: Bearer ${dev.apiKey}" -H "Content-Type: application/json" -d '${body}'`,
+    '',
+    '  Ctrl-C stops everything.',
+    rule,
+    '',
+  ].join('\n');
+}

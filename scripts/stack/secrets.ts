@@ -1,0 +1,29 @@
+// Secrets the stack makes up on first run and keeps in .data/ (mode 600), so a restart reuses them:
+// the admin API key, and the key that signs storage URLs (so links survive a restart).
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface KeptSecret {
+  value: string;
+  /** Where it came from, for the banner: the environment, the file, or just generated into the file. */
+  source: 'env' | 'file' | 'generated';
+}
+
+/** Writes a file only its owner can read, creating .data/ as needed. */
+export function writePrivateFile(path: string, content: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content, { mode: 0o600 });
+  chmodSync(path, 0o600); // writeFileSync's mode applies only when it creates the file
+}
+
+export function keepSecret(path: string, given: string | undefined, prefix = ''): KeptSecret {
+  if (given) return { value: given, source: 'env' };
+  if (existsSync(path)) {
+    const value = readFileSync(path, 'utf8').trim();
+    if (value) return { value, source: 'file' };
+  }
+  const value = `${prefix}${randomBytes(32).toString('base64url')}`;
+  writePrivateFile(path, `${value}\n`);
+  return { value, source: 'generated' };
+}

@@ -1,0 +1,1 @@
+export { buildApp, jsonBodyLimit, type App, type AppDeps } from './app.ts';

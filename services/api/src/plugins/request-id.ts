@@ -1,0 +1,27 @@
+// Every request has an id: the caller's `x-request-id` when it looks like one, else a fresh `req_…`.
+// It is echoed on every response and bound to every log line (pino child logger, key `requestId`).
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { newId } from '@sora-studio/shared';
+
+const SANE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Fastify's `genReqId`: trusts the incoming header only when it is short and plain. */
+export function requestIdOf(raw: IncomingMessage): string {
+  const given = raw.headers['x-request-id'];
+  return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : newId('req');
+}
+
+/** Once a request is about one video, every later line of it (the access log included) names the video. */
+export function bindVideoId(request: FastifyRequest, reply: FastifyReply, videoId: string): void {
+  const log = request.log.child({ videoId });
+  request.log = log;
+  reply.log = log;
+}
+
+export const requestIdPlugin = fp((app: FastifyInstance) => {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+}, { name: 'request-id' });

@@ -1,0 +1,41 @@
+// The OpenAPI 3.1 document, generated from the same zod schemas that validate requests, at /openapi.json,
+// with Swagger UI at /docs.
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { ErrorBodySchema } from '@sora-studio/shared';
+
+/** Every route can fail in OpenAI's error shape; listing it keeps the document honest. */
+export const ERROR_RESPONSES = { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema } as const;
+
+export const API_KEY_SECURITY = [{ apiKey: [] }];
+export const ADMIN_KEY_SECURITY = [{ adminKey: [] }];
+
+export const swaggerPlugin = fp(async (app: FastifyInstance) => {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Sora Studio API',
+        version: '0.1.0',
+        description: 'Self-hosted video generation jobs, speaking the OpenAI Videos API. Errors use OpenAI\'s `{error:{message,type,param,code}}` shape.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'A user API key (`sk_…`).' },
+          adminKey: { type: 'http', scheme: 'bearer', description: 'The ADMIN_API_KEY of the deployment.' },
+        },
+      },
+      tags: [
+        { name: 'videos', description: 'OpenAI-compatible video generation' },
+        { name: 'admin', description: 'Users and API keys' },
+        { name: 'health', description: 'Liveness and readiness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}, { name: 'swagger' });

@@ -1,0 +1,44 @@
+// An uploaded input_reference image: only JPEG, PNG and WebP, recognised by their bytes (clients often
+// send application/octet-stream), stored under `inputs/<videoId>/reference` for the worker to forward.
+import { Readable } from 'node:stream';
+import { InvalidRequestError, PayloadTooLargeError, type Storage } from '@sora-studio/shared';
+import type { UploadedFile } from './video-multipart.ts';
+
+export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
+
+export function sniffImageType(bytes: Buffer): ImageType | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
+  return null;
+}
+
+export function inputReferenceKey(videoId: string): string {
+  return `inputs/${videoId}/reference`;
+}
+
+/** Checks the image and stores it; returns its storage key. */
+export async function storeInputReference(storage: Storage, videoId: string, upload: UploadedFile): Promise<string> {
+  const type = sniffImageType(upload.bytes);
+  if (!type) {
+    throw new InvalidRequestError(
+      `'${upload.field}' must be a JPEG, PNG or WebP image (got ${upload.declaredType || 'an unknown type'}).`,
+      { param: upload.field, code: 'invalid_image' },
+    );
+  }
+  const key = inputReferenceKey(videoId);
+  await storage.put(key, Readable.from([upload.bytes]), type);
+  return key;
+}
+
+/** An image_url may be a base64 data URL; its image is held to the same limit as an uploaded file. */
+export function checkInlineImageSize(imageUrl: string, maxBytes: number): void {
+  const comma = imageUrl.indexOf(',');
+  if (!imageUrl.startsWith('data:') || comma === -1) return;
+  const bytes = Math.floor((imageUrl.length - comma - 1) * 3 / 4);
+  if (bytes > maxBytes) {
+    throw new PayloadTooLargeError(`'input_reference.image_url' holds an image larger than the limit of ${maxBytes} bytes.`, {
+      param: 'input_reference.image_url', code: 'upload_too_large',
+    });
+  }
+}

@@ -1,0 +1,85 @@
+// The OpenAI-compatible video routes under /v1. HTTP only: parse, hand the caller to the service, reply.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  CreateVideoBodySchema, ListVideosQuerySchema, RemixVideoBodySchema, VideoDeletedSchema, VideoIdParamsSchema, VideoListSchema,
+  VideoObjectSchema,
+} from '@sora-studio/shared';
+import { callerOf } from '../caller-context.ts';
+import { bindVideoId } from '../plugins/request-id.ts';
+import { API_KEY_SECURITY, ERROR_RESPONSES } from '../plugins/swagger.ts';
+import { acceptMultipart, type MultipartLimits } from './video-multipart.ts';
+import type { VideoService } from './video.service.ts';
+
+export interface VideoRoutesOptions {
+  videos: VideoService;
+  upload: Omit<MultipartLimits, 'fileField'>;
+}
+
+const FORM_OR_JSON = ['application/json', 'multipart/form-data'];
+
+export const videoRoutes: FastifyPluginAsyncZod<VideoRoutesOptions> = async (app, { videos, upload }) => {
+  const common = { tags: ['videos'], security: API_KEY_SECURITY };
+
+  app.post('/videos', {
+    preValidation: acceptMultipart({ ...upload, fileField: 'input_reference' }),
+    schema: {
+      ...common,
+      summary: 'Create a video',
+      description: 'JSON, or multipart/form-data with bracket keys for nested fields and an optional `input_reference` image file (JPEG, PNG or WebP). The estimated cost is reserved at once.',
+      consumes: FORM_OR_JSON,
+      body: CreateVideoBodySchema,
+      response: { 200: VideoObjectSchema, ...ERROR_RESPONSES },
+    },
+  }, async (request, reply) => {
+    const video = await videos.create(callerOf(request), request.body, request.upload);
+    bindVideoId(request, reply, video.id);
+    return video;
+  });
+
+  app.get('/videos', {
+    schema: {
+      ...common,
+      summary: 'List videos',
+      description: 'Newest first by default; page with `after` = the previous page\'s `last_id`. `created_after` is inclusive and `created_before` exclusive (unix seconds); `q` searches prompts (web-search syntax).',
+      querystring: ListVideosQuerySchema,
+      response: { 200: VideoListSchema, ...ERROR_RESPONSES },
+    },
+  }, async (request) => videos.list(callerOf(request), request.query));
+
+  app.get('/videos/:video_id', {
+    schema: { ...common, summary: 'Retrieve a video', params: VideoIdParamsSchema, response: { 200: VideoObjectSchema, ...ERROR_RESPONSES } },
+  }, async (request, reply) => {
+    bindVideoId(request, reply, request.params.video_id);
+    return videos.retrieve(callerOf(request), request.params.video_id);
+  });
+
+  app.delete('/videos/:video_id', {
+    schema: {
+      ...common,
+      summary: 'Delete a video and its stored content',
+      description: 'Allowed at any status; an unfinished video stops at its next step. Billing records are kept.',
+      params: VideoIdParamsSchema,
+      response: { 200: VideoDeletedSchema, ...ERROR_RESPONSES },
+    },
+  }, async (request, reply) => {
+    bindVideoId(request, reply, request.params.video_id);
+    return videos.delete(callerOf(request), request.params.video_id);
+  });
+
+  app.post('/videos/:video_id/remix', {
+    preValidation: acceptMultipart({ ...upload, fileField: null }),
+    schema: {
+      ...common,
+      summary: 'Remix a completed video with a new prompt',
+      consumes: FORM_OR_JSON,
+      params: VideoIdParamsSchema,
+      body: RemixVideoBodySchema,
+      response: { 200: VideoObjectSchema, ...ERROR_RESPONSES },
+    },
+  }, async (request, reply) => {
+    // The log lines are about the new video; the source is named as remixedFromVideoId.
+    const video = await videos.remix(callerOf(request), request.params.video_id, request.body);
+    bindVideoId(request, reply, video.id);
+    return video;
+  });
+};

@@ -1,0 +1,138 @@
+// The rules of a video's public life: price and reserve on create and remix, enqueue only after commit,
+// owner-scoped reads, and deletes that keep every money record.
+import {
+  ConflictError, InvalidRequestError, enqueueDriveVideo, newId, notFound, priceVideoMicros, resolveVideoShape,
+  type Config, type CreateVideoBody, type Db, type ListVideosQuery, type RemixVideoBody, type Storage, type VideoObject,
+  type VideoQueues, type VideoShape,
+} from '@sora-studio/shared';
+import type { CallerContext } from '../caller-context.ts';
+import { withDeadline } from '../deadline.ts';
+import { listPage, type ListPage } from '../pagination.ts';
+import { checkInlineImageSize, storeInputReference } from './video-input-reference.ts';
+import type { UploadedFile } from './video-multipart.ts';
+import { toVideoObject } from './video.mapper.ts';
+import { findOwnedVideo, insertQueuedVideo, listOwnedVideos, softDeleteVideo, type NewVideo } from './video.repo.ts';
+
+export interface VideoServiceDeps {
+  config: Config;
+  db: Db;
+  queues: VideoQueues;
+  storage: Storage;
+}
+
+/** The same caller, with the video's id on every log line from here on. */
+function aboutVideo(ctx: CallerContext, videoId: string): CallerContext {
+  return { ...ctx, log: ctx.log.child({ videoId }) };
+}
+
+/** A dead Redis must not hold the request: the row is committed and the reconciler enqueues it later. */
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
+export function createVideoService(deps: VideoServiceDeps) {
+  const catalog = deps.config.MODEL_CATALOG;
+  const retry = { attempts: deps.config.JOB_ATTEMPTS, baseDelayMs: deps.config.RETRY_BASE_DELAY_MS };
+
+  async function enqueue(ctx: CallerContext, videoId: string): Promise<void> {
+    try {
+      await withDeadline(enqueueDriveVideo(deps.queues.pipeline, { videoId, requestId: ctx.requestId }, retry), ENQUEUE_TIMEOUT_MS, 'redis');
+    } catch (error) {
+      ctx.log.warn({ err: error }, 'could not enqueue the video; the reconciler will pick it up');
+    }
+  }
+
+  /** Prices the shape, commits row + event + reservation, then enqueues. */
+  async function submit(ctx: CallerContext, shape: VideoShape, video: Omit<NewVideo, keyof VideoShape | 'userId' | 'provider' | 'estimatedCostMicros' | 'requestId'>): Promise<VideoObject> {
+    const estimatedCostMicros = priceVideoMicros(catalog, shape);
+    const row = await insertQueuedVideo(deps.db, {
+      ...video,
+      ...shape,
+      seconds: Number(shape.seconds),
+      userId: ctx.userId,
+      provider: deps.config.PROVIDER_NAME,
+      estimatedCostMicros,
+      requestId: ctx.requestId,
+    });
+    ctx.log.info({ model: row.model, size: row.size, seconds: row.seconds, estimatedCostMicros, remixedFromVideoId: row.remixedFromVideoId }, 'video queued');
+    await enqueue(ctx, row.id);
+    return toVideoObject(row);
+  }
+
+  async function ownedVideo(ctx: CallerContext, videoId: string) {
+    const video = await findOwnedVideo(deps.db, ctx.userId, videoId);
+    if (!video) throw notFound('video', videoId);
+    return video;
+  }
+
+  return {
+    async create(caller: CallerContext, body: CreateVideoBody, upload: UploadedFile | null): Promise<VideoObject> {
+      const videoId = newId('video');
+      const ctx = aboutVideo(caller, videoId);
+      const shape = resolveVideoShape(catalog, body);
+      if (body.input_reference?.file_id !== undefined) {
+        throw new InvalidRequestError('input_reference.file_id is not supported here: upload the image as input_reference, or give input_reference.image_url.', { param: 'input_reference.file_id', code: 'unsupported_parameter' });
+      }
+      if (upload && body.input_reference) {
+        throw new InvalidRequestError('Give input_reference either as a file or as an object, not both.', { param: 'input_reference', code: 'invalid_value' });
+      }
+      if (body.input_reference?.image_url) checkInlineImageSize(body.input_reference.image_url, deps.config.MAX_UPLOAD_BYTES);
+      const inputReferenceKey = upload ? await storeInputReference(deps.storage, videoId, upload) : null;
+      try {
+        return await submit(ctx, shape, {
+          id: videoId,
+          prompt: body.prompt,
+          remixedFromVideoId: null,
+          inputReferenceKey,
+          inputReferenceUrl: body.input_reference?.image_url ?? null,
+          metadata: body.metadata ?? {},
+        });
+      } catch (error) {
+        if (inputReferenceKey) await deps.storage.delete(inputReferenceKey).catch(() => undefined);
+        throw error;
+      }
+    },
+
+    async remix(caller: CallerContext, sourceId: string, body: RemixVideoBody): Promise<VideoObject> {
+      const source = await ownedVideo(caller, sourceId);
+      const videoId = newId('video');
+      const ctx = aboutVideo(caller, videoId);
+      if (source.status !== 'completed') {
+        throw new ConflictError(`Video '${sourceId}' is ${source.status}; only a completed video can be remixed.`, { param: 'video_id', code: 'video_not_completed' });
+      }
+      const shape = { model: source.model, size: source.size, seconds: String(source.seconds) };
+      return submit(ctx, shape, {
+        id: videoId,
+        prompt: body.prompt,
+        remixedFromVideoId: source.id,
+        inputReferenceKey: null,
+        inputReferenceUrl: null,
+        metadata: body.metadata ?? {},
+      });
+    },
+
+    async retrieve(ctx: CallerContext, videoId: string): Promise<VideoObject> {
+      return toVideoObject(await ownedVideo(ctx, videoId));
+    },
+
+    async list(ctx: CallerContext, query: ListVideosQuery): Promise<ListPage<VideoObject>> {
+      return listPage(await listOwnedVideos(deps.db, ctx.userId, query), query.limit, toVideoObject);
+    },
+
+    /**
+     * Soft-deletes at any status. A video still queued or in progress is deleted too: the worker sees
+     * deleted_at and stops, settling or releasing its reservation as usual. Ledger rows are never touched.
+     */
+    async delete(ctx: CallerContext, videoId: string): Promise<{ id: string; object: 'video.deleted'; deleted: true }> {
+      const deleted = await softDeleteVideo(deps.db, ctx.userId, videoId, ctx.requestId);
+      if (!deleted) throw notFound('video', videoId);
+      const keys = [...deleted.assets.map((asset) => asset.storageKey), ...(deleted.video.inputReferenceKey ? [deleted.video.inputReferenceKey] : [])];
+      const removals = await Promise.allSettled(keys.map((key) => deps.storage.delete(key)));
+      removals.forEach((removal, i) => {
+        if (removal.status === 'rejected') ctx.log.warn({ err: removal.reason, key: keys[i] }, 'could not remove a deleted video\'s object from storage');
+      });
+      ctx.log.info({ status: deleted.video.status, removedObjects: keys.length }, 'video deleted');
+      return { id: videoId, object: 'video.deleted', deleted: true };
+    },
+  };
+}
+
+export type VideoService = ReturnType<typeof createVideoService>;

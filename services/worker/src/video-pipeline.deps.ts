@@ -1,0 +1,21 @@
+// What every step of the video pipeline is given, passed explicitly so a test can run a step by itself
+// against a real database, storage and the emulator.
+import type { Config, Db, Logger, RetryPolicy, Storage } from '@sora-studio/shared';
+import type { ProviderClient } from './provider/provider-client.ts';
+
+export interface PipelineDeps {
+  db: Db;
+  storage: Storage;
+  provider: ProviderClient;
+  config: Config;
+  /** Inside a step: a child logger carrying the video's `videoId` and `requestId`. */
+  logger: Logger;
+  clock: () => Date;
+}
+
+/** What a run of the job leads to: the video is finished (or needs nothing), or it is polled again later. */
+export type DriveOutcome = { kind: 'done' } | { kind: 'poll-later'; delayMs: number };
+
+export function retryPolicyOf(config: Config): RetryPolicy {
+  return { attempts: config.JOB_ATTEMPTS, baseDelayMs: config.RETRY_BASE_DELAY_MS };
+}

@@ -1,0 +1,67 @@
+// Finalize called directly on a video the emulator has rendered.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_CATALOG, priceVideoMicros, type Video } from '@sora-studio/shared';
+import { createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
+import { submitVideo, type ProviderVideo } from '../src/index.ts';
+import { finalizeVideo } from '../src/steps/finalize.ts';
+import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
+import { insertQueuedVideo, ledgerOf } from './support/video-factory.ts';
+
+let testDb: TestDatabase;
+let userId: string;
+let world: PipelineWorld;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase('worker_finalize');
+  userId = (await createUserWithKey(testDb.db)).id;
+});
+afterAll(async () => { await testDb.drop(); });
+beforeEach(async () => { world = await startPipelineWorld(testDb); });
+afterEach(async () => { await world.close(); });
+
+/** A video submitted for real, and the provider's answer once it has rendered. */
+async function renderedVideo(): Promise<{ video: Video; rendered: ProviderVideo }> {
+  const queued = await insertQueuedVideo(testDb.db, { userId, model: 'sora-2', seconds: 4, size: '720x1280' });
+  const video = await submitVideo(queued.id, world.stepDeps);
+  const rendered = await waitFor(async () => {
+    const answer = await world.provider.retrieveVideo(video.providerVideoId!);
+    return answer.status === 'completed' ? answer : undefined;
+  }, { what: 'the provider to finish rendering' });
+  return { video, rendered };
+}
+
+describe('finalize', () => {
+  it('prices the seconds and size the provider delivered, not the ones requested', async () => {
+    const { video, rendered } = await renderedVideo();
+    // The provider delivered a longer, wider video than the 4 s portrait that was asked for.
+    const delivered = { ...rendered, seconds: '8', size: '1280x720' };
+    const done = await finalizeVideo(video, delivered, world.stepDeps);
+
+    const expected = priceVideoMicros(DEFAULT_MODEL_CATALOG, { model: 'sora-2', seconds: '8', size: '1280x720' });
+    expect(expected).not.toBe(video.estimatedCostMicros);
+    expect(done).toMatchObject({ status: 'completed', actualCostMicros: expected, deliveredSeconds: 8, deliveredSize: '1280x720' });
+    // It cost more than was reserved: all of it is settled and nothing is released.
+    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros, settle: expected });
+  });
+
+  it('changes nothing when run again after the video completed', async () => {
+    const { video, rendered } = await renderedVideo();
+    await finalizeVideo(video, rendered, world.stepDeps);
+    const assetsBefore = await testDb.db.selectFrom('videoAssets').select(['variant', 'sha256', 'bytes']).where('videoId', '=', video.id).orderBy('variant').execute();
+    const ledgerBefore = await ledgerOf(testDb.db, video.id);
+
+    await finalizeVideo(video, rendered, world.stepDeps);
+
+    expect(await testDb.db.selectFrom('videoAssets').select(['variant', 'sha256', 'bytes']).where('videoId', '=', video.id).orderBy('variant').execute())
+      .toEqual(assetsBefore);
+    expect(await ledgerOf(testDb.db, video.id)).toEqual(ledgerBefore);
+    const completions = await testDb.db.selectFrom('videoEvents').select('id').where('videoId', '=', video.id).where('type', '=', 'video.completed').execute();
+    expect(completions).toHaveLength(1);
+  });
+
+  it('sets expires_at from ASSET_RETENTION_SECONDS', async () => {
+    const { video, rendered } = await renderedVideo();
+    const done = await finalizeVideo(video, rendered, { ...world.stepDeps, config: { ...world.config, ASSET_RETENTION_SECONDS: 3600 } });
+    expect(done.expiresAt!.getTime() - done.completedAt!.getTime()).toBe(3_600_000);
+  });
+});

@@ -1,0 +1,108 @@
+// Submit called directly, and what happens when the provider cannot be reached for longer than the retries.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueDriveVideo } from '@sora-studio/shared';
+import { createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
+import { retryPolicyOf, submitVideo } from '../src/index.ts';
+import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
+import { insertQueuedVideo, ledgerOf, readVideo } from './support/video-factory.ts';
+
+let testDb: TestDatabase;
+let userId: string;
+let world: PipelineWorld | undefined;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase('worker_submit');
+  userId = (await createUserWithKey(testDb.db)).id;
+});
+afterAll(async () => { await testDb.drop(); });
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+describe('submit', () => {
+  it('reaches the same provider video when replayed after its save was lost', async () => {
+    world = await startPipelineWorld(testDb);
+    const video = await insertQueuedVideo(testDb.db, { userId });
+    const first = await submitVideo(video.id, world.stepDeps);
+    expect(first).toMatchObject({ status: 'in_progress', submitAttempts: 1 });
+    expect(first.providerVideoId).toMatch(/^video_/);
+
+    // The crash window: the provider answered but our save never happened.
+    await testDb.db.updateTable('videos').set({ providerVideoId: null, providerStatus: null, status: 'queued' }).where('id', '=', video.id).execute();
+    const replayed = await submitVideo(video.id, world.stepDeps);
+
+    expect(replayed.providerVideoId).toBe(first.providerVideoId);
+    expect(replayed.submitAttempts).toBe(2);
+    expect((await world.emu.stats()).videosCreated).toBe(1);
+  });
+
+  it('does not call the provider again for a video that already has a provider video', async () => {
+    world = await startPipelineWorld(testDb);
+    const video = await insertQueuedVideo(testDb.db, { userId });
+    const first = await submitVideo(video.id, world.stepDeps);
+    const second = await submitVideo(video.id, world.stepDeps);
+    expect(second).toMatchObject({ providerVideoId: first.providerVideoId, submitAttempts: 1 });
+    expect((await world.emu.stats()).createRequests).toBe(1);
+  });
+
+  it('does nothing for a deleted video', async () => {
+    world = await startPipelineWorld(testDb);
+    const video = await insertQueuedVideo(testDb.db, { userId });
+    await testDb.db.updateTable('videos').set({ deletedAt: new Date() }).where('id', '=', video.id).execute();
+    const after = await submitVideo(video.id, world.stepDeps);
+    expect(after).toMatchObject({ status: 'queued', providerVideoId: null, submitAttempts: 0 });
+    expect((await world.emu.stats()).createRequests).toBe(0);
+  });
+
+  it('fails a remix whose source never reached the provider, without calling it', async () => {
+    world = await startPipelineWorld(testDb);
+    const source = await insertQueuedVideo(testDb.db, { userId });
+    const remix = await insertQueuedVideo(testDb.db, { userId, prompt: 'again', remixedFromVideoId: source.id });
+    const failed = await submitVideo(remix.id, world.stepDeps);
+    expect(failed).toMatchObject({ status: 'failed', errorCode: 'remix_source_unavailable' });
+    expect(await ledgerOf(testDb.db, remix.id)).toEqual({ reserve: remix.estimatedCostMicros, release: remix.estimatedCostMicros });
+    expect((await world.emu.stats()).requests).toBe(0);
+  });
+
+  it('fails a video whose uploaded input_reference is no longer stored', async () => {
+    world = await startPipelineWorld(testDb);
+    const video = await insertQueuedVideo(testDb.db, { userId, inputReferenceKey: 'uploads/gone.png' });
+    const failed = await submitVideo(video.id, world.stepDeps);
+    expect(failed).toMatchObject({ status: 'failed', errorCode: 'input_reference_unavailable' });
+    expect((await world.emu.stats()).requests).toBe(0);
+  });
+});
+
+describe('when retries run out', () => {
+  it('fails a video that never reached the provider with provider_unavailable and releases its reservation', async () => {
+    world = await startPipelineWorld(testDb, { env: { PROVIDER_BASE_URL: 'http://127.0.0.1:9/v1', JOB_ATTEMPTS: '2' } });
+    const workers = await world.startWorkers();
+    const video = await insertQueuedVideo(testDb.db, { userId });
+    await enqueueDriveVideo(workers.queues.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(world.config));
+
+    const failed = await world.waitForStatus(video.id, 'failed');
+    expect(failed.errorCode).toBe('provider_unavailable');
+    expect(failed.submitAttempts).toBe(2);
+    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros, release: video.estimatedCostMicros });
+  });
+
+  it('keeps polling a video the provider has, with its money still reserved', async () => {
+    world = await startPipelineWorld(testDb, { env: { JOB_ATTEMPTS: '2' }, renderMs: 60_000 });
+    const video = await insertQueuedVideo(testDb.db, { userId });
+    await submitVideo(video.id, world.stepDeps);
+    await world.stopEmulator();
+    const workers = await world.startWorkers();
+    await enqueueDriveVideo(workers.queues.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(world.config));
+
+    const job = await waitFor(async () => {
+      const found = await workers.queues.pipeline.getJob(video.id);
+      // `polls` counts the waits our processor scheduled; BullMQ's own retry delays do not touch it.
+      const polls = (found?.data as { polls?: number } | undefined)?.polls ?? 0;
+      return found && polls >= 2 && (await found.getState()) === 'delayed' ? found : undefined;
+    }, { what: 'the job to keep polling after its retries ran out' });
+    expect(job.attemptsMade).toBe(1);
+    expect(await readVideo(testDb.db, video.id)).toMatchObject({ status: 'in_progress', errorCode: null });
+    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
+  });
+});

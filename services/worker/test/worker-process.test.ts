@@ -1,0 +1,105 @@
+// The worker as a process (`node services/worker/src/main.ts`): killed mid-video and restarted, and stopped.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createVideoQueues, enqueueDriveVideo, type VideoQueues } from '@sora-studio/shared';
+import { createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
+import { retryPolicyOf } from '../src/index.ts';
+import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
+import { insertQueuedVideo, readVideo } from './support/video-factory.ts';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+let testDb: TestDatabase;
+let userId: string;
+let world: PipelineWorld;
+let queues: VideoQueues;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  testDb = await createTestDatabase('worker_process');
+  userId = (await createUserWithKey(testDb.db)).id;
+  world = await startPipelineWorld(testDb);
+  queues = createVideoQueues(world.redis, world.config.REDIS_PREFIX);
+});
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+afterAll(async () => {
+  await queues.close();
+  await world.close();
+  await testDb.drop();
+});
+
+interface WorkerProcess {
+  child: ChildProcess;
+  output: () => string;
+}
+
+/** Starts `node main.ts` with the test's database, Redis prefix and emulator, and waits until it runs. */
+async function spawnWorker(): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: testDb.url,
+      REDIS_URL: world.config.REDIS_URL,
+      REDIS_PREFIX: world.config.REDIS_PREFIX,
+      PROVIDER_BASE_URL: world.emu.baseUrl,
+      STORAGE_DIR: world.storageDir,
+      POLL_INTERVAL_MS: '100',
+      POLL_MAX_INTERVAL_MS: '200',
+      RETRY_BASE_DELAY_MS: '50',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  await waitFor(() => output.includes('"worker started"') || child.exitCode !== null, { timeoutMs: 15_000, what: 'the worker to start' });
+  expect(child.exitCode, output).toBeNull();
+  return { child, output: () => output };
+}
+
+async function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
+  const [code, signal] = await once(child, 'exit') as [number | null, NodeJS.Signals | null];
+  return { code, signal };
+}
+
+describe('the worker process', () => {
+  it('finishes a video after being killed mid-render, with one provider submission and one settlement', async () => {
+    const video = await insertQueuedVideo(testDb.db, { userId, prompt: 'a slow sunrise [[emulator:render_ms=1500]]' });
+    await enqueueDriveVideo(queues.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(world.config));
+
+    const first = await spawnWorker();
+    // Killed while the provider renders: submitted, and the job waiting for its next poll.
+    await waitFor(async () => {
+      const row = await readVideo(testDb.db, video.id);
+      return row.providerVideoId !== null && (await (await queues.pipeline.getJob(video.id))?.getState()) === 'delayed';
+    }, { what: 'the video to be submitted and waiting' });
+    first.child.kill('SIGKILL');
+    expect((await exitOf(first.child)).signal).toBe('SIGKILL');
+    expect((await readVideo(testDb.db, video.id)).status).toBe('in_progress');
+
+    const second = await spawnWorker();
+    await world.waitForStatus(video.id, 'completed', 30_000);
+    expect((await world.emu.stats()).videosCreated).toBe(1);
+    const settles = await testDb.db.selectFrom('ledgerEntries').select('amountMicros')
+      .where('videoId', '=', video.id).where('kind', '=', 'settle').execute();
+    expect(settles).toHaveLength(1);
+
+    second.child.kill('SIGTERM');
+    expect(await exitOf(second.child)).toEqual({ code: 0, signal: null });
+  }, 90_000);
+
+  it('stops gracefully on SIGTERM and exits 0', async () => {
+    const worker = await spawnWorker();
+    worker.child.kill('SIGTERM');
+    expect(await exitOf(worker.child)).toEqual({ code: 0, signal: null });
+    expect(worker.output()).toContain('"stopped"');
+  });
+});
