@@ -38,6 +38,10 @@ export const ConfigSchema = z.object({
   MODEL_CATALOG: modelCatalogJson.default(DEFAULT_MODEL_CATALOG),
 
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  /** How long a worker's hold on a running job lasts between renewals; a job whose worker died is taken back after it. */
+  WORKER_LOCK_DURATION_MS: positiveMs.default(30_000),
+  /** How often workers look for running jobs whose worker died (their lock expired), to run them again. */
+  WORKER_STALLED_INTERVAL_MS: positiveMs.default(30_000),
   /** How many times a step is retried after a retryable provider error before the video fails. */
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   RETRY_BASE_DELAY_MS: positiveMs.default(1_000),

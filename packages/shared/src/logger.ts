@@ -1,13 +1,14 @@
 // pino for every log line. Lines about a video carry `videoId` and `requestId`, so one grep follows it.
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
-export function createLogger(service: string, level: string): Logger {
+/** `destination` defaults to stdout; tests pass a stream to read the lines back. */
+export function createLogger(service: string, level: string, destination?: DestinationStream): Logger {
   return pino({
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: ['req.headers.authorization', 'headers.authorization', 'apiKey'], censor: '[redacted]' },
-  });
+  }, destination);
 }

@@ -3,18 +3,30 @@
 import Fastify, { LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
-import type { Config, Db, Logger, Storage, VideoQueues } from '@sora-studio/shared';
+import { defaultBudgetLimits, type Config, type Db, type Logger, type Storage, type VideoQueues } from '@sora-studio/shared';
 import { apiKeyRoutes } from './admin/api-key.routes.ts';
 import { createApiKeyService } from './admin/api-key.service.ts';
+import { budgetRoutes } from './admin/budget.routes.ts';
+import { createBudgetService } from './admin/budget.service.ts';
+import { ledgerCheckRoutes } from './admin/ledger-check.routes.ts';
 import { userRoutes } from './admin/user.routes.ts';
 import { createUserService } from './admin/user.service.ts';
+import { createBearerAuthenticator } from './auth/bearer-auth.ts';
 import { healthRoutes, PROBE_PATHS } from './health/health.routes.ts';
+import { idempotencyPlugin } from './idempotency/idempotency.plugin.ts';
+import { createIdempotencyService } from './idempotency/idempotency.service.ts';
 import { adminAuthPlugin } from './plugins/admin-auth.ts';
 import { apiKeyAuthPlugin } from './plugins/auth.ts';
 import { bullBoardPlugin } from './plugins/bull-board.ts';
 import { errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
+import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { requestIdOf, requestIdPlugin } from './plugins/request-id.ts';
 import { swaggerPlugin } from './plugins/swagger.ts';
+import { videoQuoteRoutes } from './quotes/video-quote.routes.ts';
+import { createVideoQuoteService } from './quotes/video-quote.service.ts';
+import { adminUsageRoutes } from './usage/admin-usage.routes.ts';
+import { usageRoutes } from './usage/usage.routes.ts';
+import { createUsageService } from './usage/usage.service.ts';
 import { videoContentRoutes } from './videos/video-content.routes.ts';
 import { createVideoContentService } from './videos/video-content.service.ts';
 import { multipartPlugin } from './videos/video-multipart.ts';
@@ -39,6 +51,7 @@ export function jsonBodyLimit(config: Config): number {
 export function buildApp(deps: AppDeps) {
   const { config, db, redis, queues, storage } = deps;
   const bodyLimit = jsonBodyLimit(config);
+  const usage = createUsageService({ db });
   const app = Fastify({
     loggerInstance: deps.logger,
     genReqId: requestIdOf,
@@ -58,23 +71,40 @@ export function buildApp(deps: AppDeps) {
 
   app.register(healthRoutes, { db, redis });
 
+  // Authentication (API key or OIDC token) and the per-key rate limit it applies, for /v1 and /admin alike.
+  const authenticate = createBearerAuthenticator({ db, config });
+  app.register(rateLimitPlugin, {
+    redis,
+    prefix: config.REDIS_PREFIX,
+    perMinute: { user: config.RATE_LIMIT_USER_PER_MINUTE, admin: config.RATE_LIMIT_ADMIN_PER_MINUTE },
+  });
+
   app.register(async (v1) => {
     await v1.register(multipartPlugin);
-    await v1.register(apiKeyAuthPlugin, { db });
+    await v1.register(apiKeyAuthPlugin, { authenticate });
+    await v1.register(idempotencyPlugin, { idempotency: createIdempotencyService({ db, ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }) });
     await v1.register(videoRoutes, {
       videos: createVideoService({ config, db, queues, storage }),
       upload: { maxFileBytes: config.MAX_UPLOAD_BYTES, maxFieldBytes: bodyLimit },
     });
     await v1.register(videoContentRoutes, { content: createVideoContentService({ db, storage }) });
+    await v1.register(videoQuoteRoutes, {
+      quotes: createVideoQuoteService({ config, db }),
+      upload: { maxFileBytes: config.MAX_UPLOAD_BYTES, maxFieldBytes: bodyLimit },
+    });
+    await v1.register(usageRoutes, { usage });
   }, { prefix: '/v1' });
 
   app.register(async (admin) => {
-    await admin.register(adminAuthPlugin, { adminApiKey: config.ADMIN_API_KEY });
-    await admin.register(userRoutes, { users: createUserService({ db }) });
+    await admin.register(adminAuthPlugin, { adminApiKey: config.ADMIN_API_KEY, authenticate });
+    await admin.register(userRoutes, { users: createUserService({ db, defaultBudgets: defaultBudgetLimits(config) }) });
     await admin.register(apiKeyRoutes, { apiKeys: createApiKeyService({ db }) });
+    await admin.register(budgetRoutes, { budgets: createBudgetService({ config, db }) });
+    await admin.register(adminUsageRoutes, { usage });
+    await admin.register(ledgerCheckRoutes, { db });
   }, { prefix: '/admin' });
 
-  app.register(bullBoardPlugin, { queues, adminApiKey: config.ADMIN_API_KEY });
+  app.register(bullBoardPlugin, { queues, adminApiKey: config.ADMIN_API_KEY, authenticate });
 
   return app;
 }

@@ -23,9 +23,11 @@ describe('admin authentication', () => {
     expectApiError(await call(api, method, path, { key: 'not-the-admin-key-at-all-0000' }), 401, null);
   });
 
-  it('does not take a user API key as the admin key', async () => {
+  it('refuses the API key of a user without the admin role with 403', async () => {
     const user = await api.newUser();
-    expectApiError(await call(api, 'GET', '/admin/users', { key: user.apiKey }), 401);
+    const result = await call(api, 'GET', '/admin/users', { key: user.apiKey });
+    expectApiError(result, 403);
+    expect(result.body.error).toMatchObject({ type: 'permission_error', code: 'admin_role_required' });
   });
 
   it('answers 403 on every admin route, Bull Board included, when ADMIN_API_KEY is not configured', async () => {

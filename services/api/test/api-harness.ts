@@ -1,15 +1,11 @@
 // One API per test file on its own database, Redis prefix and storage directory, listening on a random
 // port so the official SDKs can talk to it. Close it in afterAll.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { expect } from 'vitest';
 import {
-  ErrorBodySchema, createRedis, createStorage, createVideoQueues, loadConfig, type Config, type Db, type Logger, type Storage, type VideoQueues,
+  ErrorBodySchema, createRedis, createStorage, createVideoQueues, type Config, type Db, type Storage, type VideoQueues,
 } from '@sora-studio/shared';
-import { createTestDatabase, createTestRedis, createUserWithKey, type TestUser } from '@sora-studio/testkit';
+import { captureLogs, createTestEnvironment, createUserWithKey, type LogLine, type TestUser } from '@sora-studio/testkit';
 import { buildApp, type App } from '../src/index.ts';
 
 export const ADMIN_KEY = 'admin-key-for-tests-0123456789abcdef';
@@ -24,32 +20,19 @@ export interface ApiHarness {
   queues: VideoQueues;
   storage: Storage;
   /** Every log line the app wrote, parsed. */
-  logLines: Record<string, unknown>[];
+  logLines: LogLine[];
   newUser(): Promise<TestUser>;
   close(): Promise<void>;
 }
 
-function capturingLogger(lines: Record<string, unknown>[]): Logger {
-  return pino({ level: 'info' }, { write: (line: string) => { lines.push(JSON.parse(line) as Record<string, unknown>); } });
-}
-
 export async function startApi(label: string, env: Record<string, string> = {}): Promise<ApiHarness> {
-  const [testDb, testRedis, storageDir] = await Promise.all([
-    createTestDatabase(label), createTestRedis(label), mkdtemp(join(tmpdir(), `sora-api-${label}-`)),
-  ]);
-  const config = loadConfig({
-    DATABASE_URL: testDb.url,
-    REDIS_URL: testRedis.url,
-    REDIS_PREFIX: testRedis.prefix,
-    STORAGE_DIR: storageDir,
-    ADMIN_API_KEY: ADMIN_KEY,
-    ...env,
-  });
+  const environment = await createTestEnvironment(label, { ADMIN_API_KEY: ADMIN_KEY, ...env });
+  const { config, testDb } = environment;
   const redis = createRedis(config.REDIS_URL);
   const queues = createVideoQueues(redis, config.REDIS_PREFIX);
   const storage = createStorage(config, 'http://127.0.0.1/storage');
-  const logLines: Record<string, unknown>[] = [];
-  const app = buildApp({ config, db: testDb.db, redis, queues, storage, logger: capturingLogger(logLines) });
+  const logs = captureLogs('info');
+  const app = buildApp({ config, db: testDb.db, redis, queues, storage, logger: logs.logger('api') });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -61,13 +44,13 @@ export async function startApi(label: string, env: Record<string, string> = {}):
     redis,
     queues,
     storage,
-    logLines,
+    logLines: logs.lines,
     newUser: () => createUserWithKey(testDb.db),
     async close() {
       await app.close();
       await queues.close();
       redis.disconnect();
-      await Promise.all([testDb.drop(), testRedis.cleanup(), rm(storageDir, { recursive: true, force: true })]);
+      await environment.close();
     },
   };
 }

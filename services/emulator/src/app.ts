@@ -15,7 +15,7 @@ import { VideoService } from './videos/video.service.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set for every /v1 request before its handler runs. */
+    /** Set by the /v1 onRequest hook before any handler runs; null on the routes outside /v1. */
     faults: RequestFaults;
   }
 }

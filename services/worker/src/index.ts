@@ -7,3 +7,4 @@ export { retryPolicyOf, type PipelineDeps, type DriveOutcome } from './video-pip
 export { driveVideo } from './steps/drive-video.ts';
 export { reconcileVideos } from './steps/reconcile.ts';
 export { submitVideo } from './steps/submit.ts';
+export type { SubmitResult } from './steps/submit-claim.ts';

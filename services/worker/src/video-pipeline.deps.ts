@@ -13,8 +13,11 @@ export interface PipelineDeps {
   clock: () => Date;
 }
 
-/** What a run of the job leads to: the video is finished (or needs nothing), or it is polled again later. */
-export type DriveOutcome = { kind: 'done' } | { kind: 'poll-later'; delayMs: number };
+/**
+ * What a run of the job leads to: the video is finished (or needs nothing), it is polled again later, or it
+ * waits for one of its owner's in-flight slots (which does not count as a poll, so the back-off starts fresh).
+ */
+export type DriveOutcome = { kind: 'done' } | { kind: 'poll-later'; delayMs: number } | { kind: 'wait-for-slot'; delayMs: number };
 
 export function retryPolicyOf(config: Config): RetryPolicy {
   return { attempts: config.JOB_ATTEMPTS, baseDelayMs: config.RETRY_BASE_DELAY_MS };

@@ -1,9 +1,10 @@
-// The BullMQ side of the video pipeline: runs driveVideo for each job, turns "poll later" into a delayed
-// job (no worker slot is held while the provider renders), a 429 into a pause of the whole provider lane,
-// and other errors into BullMQ retries, until retries run out.
+// The BullMQ side of the video pipeline: runs driveVideo for each job under the provider lane's shared
+// request budget, turns "poll later" and "wait for a slot" into a delayed job (no worker slot is held while
+// the provider renders), a 429 into a pause of the whole provider lane, and other errors into BullMQ
+// retries, until retries run out.
 import { DelayedError, Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import { z } from 'zod';
-import { DriveVideoPayloadSchema, VIDEO_QUEUE, type DriveVideoPayload } from '@sora-studio/shared';
+import { DriveVideoPayloadSchema, VIDEO_QUEUE, type Config, type DriveVideoPayload } from '@sora-studio/shared';
 import { ProviderError } from './provider/provider-errors.ts';
 import { driveVideo } from './steps/drive-video.ts';
 import { onRetriesExhausted } from './steps/retries-exhausted.ts';
@@ -13,14 +14,18 @@ import type { PipelineDeps } from './video-pipeline.deps.ts';
 type DriveVideoJobData = DriveVideoPayload & { polls?: number };
 const PollsSchema = z.object({ polls: z.number().int().nonnegative().default(0) });
 
-/**
- * BullMQ honours a manual rateLimit only on workers that have a limiter. This one is far above any real
- * throughput; it is there so that a 429 pauses every worker of the lane, not just the one that saw it.
- */
-const PROVIDER_LANE_LIMITER = { max: 100_000, duration: 1_000 };
-
 /** Steps are idempotent, so a job that stalled (its worker died) may safely run again, a few times. */
 const MAX_STALLED_COUNT = 5;
+
+/**
+ * The provider lane's request budget. BullMQ keeps the limiter's counter in the queue's Redis keys, so every
+ * worker of every process shares it. It counts job runs, and a run makes one provider request (submit or
+ * poll) except finalize's, which adds the downloads. A manual `queue.rateLimit` (a 429) is honoured only by
+ * workers that have a limiter, so this is also what makes a 429 pause the whole lane.
+ */
+function providerLaneLimiter(config: Config): { max: number; duration: number } {
+  return { max: config.PROVIDER_REQUESTS_PER_SECOND, duration: 1_000 };
+}
 
 export interface PipelineWorkerOptions {
   connection: ConnectionOptions;
@@ -37,8 +42,10 @@ export function createVideoPipelineWorker(deps: PipelineDeps, opts: PipelineWork
       connection: opts.connection,
       prefix: opts.prefix,
       concurrency: deps.config.WORKER_CONCURRENCY,
-      limiter: PROVIDER_LANE_LIMITER,
+      limiter: providerLaneLimiter(deps.config),
       maxStalledCount: MAX_STALLED_COUNT,
+      lockDuration: deps.config.WORKER_LOCK_DURATION_MS,
+      stalledInterval: deps.config.WORKER_STALLED_INTERVAL_MS,
     },
   );
   worker.on('failed', (job, error) => {
@@ -76,9 +83,9 @@ async function processDriveVideo(
     }
     outcome = await onRetriesExhausted(payload.videoId, error, stepDeps);
   }
-  if (outcome.kind === 'poll-later') {
-    await job.updateData({ ...job.data, polls: polls + 1 });
-    await job.moveToDelayed(Date.now() + outcome.delayMs, token);
-    throw new DelayedError();
-  }
+  if (outcome.kind === 'done') return;
+  // Waiting for a slot is not a poll: the poll back-off starts once the video is at the provider.
+  if (outcome.kind === 'poll-later') await job.updateData({ ...job.data, polls: polls + 1 });
+  await job.moveToDelayed(Date.now() + outcome.delayMs, token);
+  throw new DelayedError();
 }

@@ -2,9 +2,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_CATALOG, priceVideoMicros, type Video } from '@sora-studio/shared';
 import { createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
-import { submitVideo, type ProviderVideo } from '../src/index.ts';
+import type { ProviderVideo } from '../src/index.ts';
 import { finalizeVideo } from '../src/steps/finalize.ts';
 import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
+import { submitNow } from './support/submit-now.ts';
 import { insertQueuedVideo, ledgerOf } from './support/video-factory.ts';
 
 let testDb: TestDatabase;
@@ -22,7 +23,7 @@ afterEach(async () => { await world.close(); });
 /** A video submitted for real, and the provider's answer once it has rendered. */
 async function renderedVideo(): Promise<{ video: Video; rendered: ProviderVideo }> {
   const queued = await insertQueuedVideo(testDb.db, { userId, model: 'sora-2', seconds: 4, size: '720x1280' });
-  const video = await submitVideo(queued.id, world.stepDeps);
+  const video = await submitNow(queued.id, world.stepDeps);
   const rendered = await waitFor(async () => {
     const answer = await world.provider.retrieveVideo(video.providerVideoId!);
     return answer.status === 'completed' ? answer : undefined;

@@ -5,7 +5,7 @@ import { createLogger, createVideoQueues, enqueueDriveVideo, VIDEO_QUEUE, type V
 import { createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
 import { reconcileVideos, retryPolicyOf } from '../src/index.ts';
 import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
-import { insertQueuedVideo } from './support/video-factory.ts';
+import { insertQueuedVideo, ledgerOf } from './support/video-factory.ts';
 
 let testDb: TestDatabase;
 let userId: string;
@@ -47,6 +47,16 @@ describe('the reconciler', () => {
     await world.waitForStatus(video.id, 'completed');
     expect((await world.emu.stats()).videosCreated).toBe(1);
     expect(await workers.queues.pipeline.getJob(video.id)).toBeDefined();
+  });
+
+  it('re-enqueues a deleted video left without a job, so its reservation is released rather than held forever', async () => {
+    world = await startPipelineWorld(testDb, QUICK_RECONCILE);
+    const video = await insertQueuedVideo(testDb.db, { userId });
+    await testDb.db.updateTable('videos').set({ deletedAt: new Date() }).where('id', '=', video.id).execute();
+    await world.startWorkers();
+    await world.waitForStatus(video.id, 'cancelled');
+    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros, release: video.estimatedCostMicros });
+    expect((await world.emu.stats()).requests).toBe(0);
   });
 
   it('replaces a finished job that still holds the id of an unfinished video', async () => {

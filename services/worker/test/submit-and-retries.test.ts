@@ -2,8 +2,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueDriveVideo } from '@sora-studio/shared';
 import { createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
-import { retryPolicyOf, submitVideo } from '../src/index.ts';
+import { retryPolicyOf } from '../src/index.ts';
 import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
+import { submitNow } from './support/submit-now.ts';
 import { insertQueuedVideo, ledgerOf, readVideo } from './support/video-factory.ts';
 
 let testDb: TestDatabase;
@@ -24,13 +25,13 @@ describe('submit', () => {
   it('reaches the same provider video when replayed after its save was lost', async () => {
     world = await startPipelineWorld(testDb);
     const video = await insertQueuedVideo(testDb.db, { userId });
-    const first = await submitVideo(video.id, world.stepDeps);
+    const first = await submitNow(video.id, world.stepDeps);
     expect(first).toMatchObject({ status: 'in_progress', submitAttempts: 1 });
     expect(first.providerVideoId).toMatch(/^video_/);
 
     // The crash window: the provider answered but our save never happened.
     await testDb.db.updateTable('videos').set({ providerVideoId: null, providerStatus: null, status: 'queued' }).where('id', '=', video.id).execute();
-    const replayed = await submitVideo(video.id, world.stepDeps);
+    const replayed = await submitNow(video.id, world.stepDeps);
 
     expect(replayed.providerVideoId).toBe(first.providerVideoId);
     expect(replayed.submitAttempts).toBe(2);
@@ -40,26 +41,27 @@ describe('submit', () => {
   it('does not call the provider again for a video that already has a provider video', async () => {
     world = await startPipelineWorld(testDb);
     const video = await insertQueuedVideo(testDb.db, { userId });
-    const first = await submitVideo(video.id, world.stepDeps);
-    const second = await submitVideo(video.id, world.stepDeps);
+    const first = await submitNow(video.id, world.stepDeps);
+    const second = await submitNow(video.id, world.stepDeps);
     expect(second).toMatchObject({ providerVideoId: first.providerVideoId, submitAttempts: 1 });
     expect((await world.emu.stats()).createRequests).toBe(1);
   });
 
-  it('does nothing for a deleted video', async () => {
+  it('cancels a deleted video instead of submitting it, and releases its whole reservation', async () => {
     world = await startPipelineWorld(testDb);
     const video = await insertQueuedVideo(testDb.db, { userId });
     await testDb.db.updateTable('videos').set({ deletedAt: new Date() }).where('id', '=', video.id).execute();
-    const after = await submitVideo(video.id, world.stepDeps);
-    expect(after).toMatchObject({ status: 'queued', providerVideoId: null, submitAttempts: 0 });
-    expect((await world.emu.stats()).createRequests).toBe(0);
+    const after = await submitNow(video.id, world.stepDeps);
+    expect(after).toMatchObject({ status: 'cancelled', providerVideoId: null, submitAttempts: 0 });
+    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros, release: video.estimatedCostMicros });
+    expect((await world.emu.stats()).requests).toBe(0);
   });
 
   it('fails a remix whose source never reached the provider, without calling it', async () => {
     world = await startPipelineWorld(testDb);
     const source = await insertQueuedVideo(testDb.db, { userId });
     const remix = await insertQueuedVideo(testDb.db, { userId, prompt: 'again', remixedFromVideoId: source.id });
-    const failed = await submitVideo(remix.id, world.stepDeps);
+    const failed = await submitNow(remix.id, world.stepDeps);
     expect(failed).toMatchObject({ status: 'failed', errorCode: 'remix_source_unavailable' });
     expect(await ledgerOf(testDb.db, remix.id)).toEqual({ reserve: remix.estimatedCostMicros, release: remix.estimatedCostMicros });
     expect((await world.emu.stats()).requests).toBe(0);
@@ -68,7 +70,7 @@ describe('submit', () => {
   it('fails a video whose uploaded input_reference is no longer stored', async () => {
     world = await startPipelineWorld(testDb);
     const video = await insertQueuedVideo(testDb.db, { userId, inputReferenceKey: 'uploads/gone.png' });
-    const failed = await submitVideo(video.id, world.stepDeps);
+    const failed = await submitNow(video.id, world.stepDeps);
     expect(failed).toMatchObject({ status: 'failed', errorCode: 'input_reference_unavailable' });
     expect((await world.emu.stats()).requests).toBe(0);
   });
@@ -90,7 +92,7 @@ describe('when retries run out', () => {
   it('keeps polling a video the provider has, with its money still reserved', async () => {
     world = await startPipelineWorld(testDb, { env: { JOB_ATTEMPTS: '2' }, renderMs: 60_000 });
     const video = await insertQueuedVideo(testDb.db, { userId });
-    await submitVideo(video.id, world.stepDeps);
+    await submitNow(video.id, world.stepDeps);
     await world.stopEmulator();
     const workers = await world.startWorkers();
     await enqueueDriveVideo(workers.queues.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(world.config));
@@ -102,6 +104,26 @@ describe('when retries run out', () => {
       return found && polls >= 2 && (await found.getState()) === 'delayed' ? found : undefined;
     }, { what: 'the job to keep polling after its retries ran out' });
     expect(job.attemptsMade).toBe(1);
+    expect(await readVideo(testDb.db, video.id)).toMatchObject({ status: 'in_progress', errorCode: null });
+    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
+  });
+
+  it('keeps polling a video the provider answers 404 for, its money reserved, and marks it provider_unreachable once', async () => {
+    world = await startPipelineWorld(testDb, { env: { JOB_ATTEMPTS: '2' } });
+    const video = await insertQueuedVideo(testDb.db, { userId });
+    // As if the provider had lost our video: it answers 404, a terminal error, to every poll.
+    await testDb.db.updateTable('videos').set({ providerVideoId: 'video_the_provider_forgot', status: 'in_progress', submitAttempts: 1 })
+      .where('id', '=', video.id).execute();
+    const workers = await world.startWorkers();
+    await enqueueDriveVideo(workers.queues.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(world.config));
+
+    // Three polls after the retries ran out, each failing again.
+    await waitFor(async () => ((await workers.queues.pipeline.getJob(video.id))?.data as { polls?: number } | undefined)?.polls === 3, {
+      what: 'three more polls after the retries ran out',
+    });
+    const marks = await testDb.db.selectFrom('videoEvents').select('data').where('videoId', '=', video.id).where('type', '=', 'video.provider_unreachable').execute();
+    expect(marks).toHaveLength(1);
+    expect(marks[0]!.data).toMatchObject({ status: 404 });
     expect(await readVideo(testDb.db, video.id)).toMatchObject({ status: 'in_progress', errorCode: null });
     expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
   });

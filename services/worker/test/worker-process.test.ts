@@ -7,7 +7,7 @@ import { createVideoQueues, enqueueDriveVideo, type VideoQueues } from '@sora-st
 import { createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
 import { retryPolicyOf } from '../src/index.ts';
 import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
-import { insertQueuedVideo, readVideo } from './support/video-factory.ts';
+import { insertQueuedVideo, ledgerOf, readVideo } from './support/video-factory.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -38,7 +38,7 @@ interface WorkerProcess {
 }
 
 /** Starts `node main.ts` with the test's database, Redis prefix and emulator, and waits until it runs. */
-async function spawnWorker(): Promise<WorkerProcess> {
+async function spawnWorker(extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [MAIN], {
     env: {
       PATH: process.env.PATH,
@@ -52,6 +52,7 @@ async function spawnWorker(): Promise<WorkerProcess> {
       POLL_INTERVAL_MS: '100',
       POLL_MAX_INTERVAL_MS: '200',
       RETRY_BASE_DELAY_MS: '50',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -91,6 +92,36 @@ describe('the worker process', () => {
     const settles = await testDb.db.selectFrom('ledgerEntries').select('amountMicros')
       .where('videoId', '=', video.id).where('kind', '=', 'settle').execute();
     expect(settles).toHaveLength(1);
+
+    second.child.kill('SIGTERM');
+    expect(await exitOf(second.child)).toEqual({ code: 0, signal: null });
+  }, 90_000);
+
+  it('settles a video exactly once when killed between the provider completing it and the settlement', async () => {
+    // Every answer about this video takes 1.5 s, so finalize is still downloading when the worker is killed.
+    const video = await insertQueuedVideo(testDb.db, { userId, prompt: 'a long download [[emulator:render_ms=1 latency=1500]]' });
+    await enqueueDriveVideo(queues.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(world.config));
+    // The dead worker's hold on the job expires in a second, not BullMQ's default thirty.
+    const quickRecovery = { WORKER_LOCK_DURATION_MS: '1000', WORKER_STALLED_INTERVAL_MS: '1000' };
+
+    const first = await spawnWorker(quickRecovery);
+    await waitFor(async () => (await readVideo(testDb.db, video.id)).providerStatus === 'completed', { timeoutMs: 20_000, what: 'the provider to complete the video' });
+    first.child.kill('SIGKILL');
+    expect((await exitOf(first.child)).signal).toBe('SIGKILL');
+    // Killed in the window: the provider says completed, and nothing is settled yet.
+    expect(await readVideo(testDb.db, video.id)).toMatchObject({ status: 'in_progress', providerStatus: 'completed' });
+    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
+    expect(await (await queues.pipeline.getJob(video.id))?.getState()).toBe('active');
+
+    const second = await spawnWorker(quickRecovery);
+    const done = await world.waitForStatus(video.id, 'completed', 30_000);
+    const ledger = await ledgerOf(testDb.db, video.id);
+    expect(ledger.settle).toBe(done.actualCostMicros);
+    expect(ledger.reserve).toBe(ledger.settle! + (ledger.release ?? 0));
+    const completions = await testDb.db.selectFrom('videoEvents').select('id').where('videoId', '=', video.id).where('type', '=', 'video.completed').execute();
+    expect(completions).toHaveLength(1);
+    expect(await testDb.db.selectFrom('videoAssets').select('variant').where('videoId', '=', video.id).execute()).toHaveLength(3);
+    expect((await world.emu.stats()).videosCreated).toBe(2);
 
     second.child.kill('SIGTERM');
     expect(await exitOf(second.child)).toEqual({ code: 0, signal: null });

@@ -85,6 +85,11 @@ export const VideoObjectSchema = z.object({
     currency: z.literal('usd'),
   }),
   metadata: z.record(z.string(), z.string()),
+  /**
+   * When the owner asked to cancel a video that had already reached the provider, which runs to its end.
+   * Always sent by the API; optional so that providers' video objects (the emulator's) fit this schema too.
+   */
+  cancel_requested_at: unixSeconds.nullable().optional(),
 });
 export type VideoObject = z.infer<typeof VideoObjectSchema>;
 

@@ -1,7 +1,10 @@
 // A video's money: the estimate is reserved when it is accepted; when it ends, what the provider delivered
 // is settled and the rest released, or (a failure the provider does not bill) all of it is released.
-// ledger_entries holds one row per (video, kind), so replaying any of these changes nothing.
+// ledger_entries holds one row per (video, kind), and a reservation is closed once, by the first settle or
+// release: replaying any of these changes nothing. The budget counters move in the same transactions.
 import type { Transaction } from 'kysely';
+import { holdBudgets } from '../money/budget-reservation.ts';
+import { closeBudgetHolds } from '../money/budget-settlement.ts';
 import type { Database, LedgerEntryKind, Video } from './database.ts';
 import type { Db } from './connection.ts';
 
@@ -14,37 +17,59 @@ export interface Settlement {
   releasedMicros: number;
 }
 
-async function insertLedgerEntry(db: Executor, video: VideoRef, kind: LedgerEntryKind, amountMicros: number): Promise<void> {
-  await db.insertInto('ledgerEntries')
+/** True when this call wrote the entry; false when the video already had one of this kind. */
+async function insertLedgerEntry(db: Executor, video: VideoRef, kind: LedgerEntryKind, amountMicros: number): Promise<boolean> {
+  const inserted = await db.insertInto('ledgerEntries')
     .values({ userId: video.userId, videoId: video.id, kind, amountMicros })
     .onConflict((oc) => oc.columns(['videoId', 'kind']).doNothing())
-    .execute();
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
 }
 
-/** Runs in the transaction that creates the video, so a video never exists without its reservation. */
-export async function reserveCost(trx: Executor, video: VideoRef, amountMicros: number): Promise<void> {
-  await insertLedgerEntry(trx, video, 'reserve', amountMicros);
+/** The video's ledger as kind → amount; a kind it has no entry of is absent. */
+export async function findVideoLedger(db: Executor, videoId: string): Promise<Partial<Record<LedgerEntryKind, number>>> {
+  const rows = await db.selectFrom('ledgerEntries').select(['kind', 'amountMicros']).where('videoId', '=', videoId).execute();
+  return Object.fromEntries(rows.map((row) => [row.kind, row.amountMicros]));
+}
+
+function settlementOf(ledger: Partial<Record<LedgerEntryKind, number>>): Settlement {
+  return { reservedMicros: ledger.reserve ?? 0, settledMicros: ledger.settle ?? 0, releasedMicros: ledger.release ?? 0 };
+}
+
+/**
+ * Runs in the transaction that creates the video, so a video never exists without its reservation. The
+ * amount is also held against the user's budgets; one that has no room throws InsufficientQuotaError.
+ */
+export async function reserveCost(trx: Transaction<Database>, video: Pick<Video, 'id' | 'userId' | 'model'>, amountMicros: number): Promise<void> {
+  if (await insertLedgerEntry(trx, video, 'reserve', amountMicros)) await holdBudgets(trx, video, amountMicros);
 }
 
 /** What was reserved for the video; 0 when nothing was. */
 export async function findReservedMicros(db: Executor, videoId: string): Promise<number> {
-  const row = await db.selectFrom('ledgerEntries').select('amountMicros')
-    .where('videoId', '=', videoId).where('kind', '=', 'reserve').executeTakeFirst();
-  return row?.amountMicros ?? 0;
+  return (await findVideoLedger(db, videoId)).reserve ?? 0;
 }
 
-/** Settles the actual cost and releases what the reservation held beyond it. */
+/**
+ * Settles the actual cost and releases what the reservation held beyond it; the budgets count the actual
+ * cost as spent, even beyond the reservation (the provider billed it). The caller holds the video's lock.
+ */
 export async function settleVideoCost(trx: Transaction<Database>, video: VideoRef, actualMicros: number): Promise<Settlement> {
-  const reservedMicros = await findReservedMicros(trx, video.id);
+  const ledger = await findVideoLedger(trx, video.id);
+  if (ledger.settle !== undefined || ledger.release !== undefined) return settlementOf(ledger);
+  const reservedMicros = ledger.reserve ?? 0;
   const releasedMicros = Math.max(0, reservedMicros - actualMicros);
-  await insertLedgerEntry(trx, video, 'settle', actualMicros);
+  if (!(await insertLedgerEntry(trx, video, 'settle', actualMicros))) return settlementOf(await findVideoLedger(trx, video.id));
   if (releasedMicros > 0) await insertLedgerEntry(trx, video, 'release', releasedMicros);
+  await closeBudgetHolds(trx, video.id, actualMicros);
   return { reservedMicros, settledMicros: actualMicros, releasedMicros };
 }
 
-/** Gives the whole reservation back: the provider does not bill a video that failed. */
+/** Gives the whole reservation back: the provider does not bill a video that failed. The caller holds the video's lock. */
 export async function releaseReservation(trx: Transaction<Database>, video: VideoRef): Promise<Settlement> {
-  const reservedMicros = await findReservedMicros(trx, video.id);
-  if (reservedMicros > 0) await insertLedgerEntry(trx, video, 'release', reservedMicros);
+  const ledger = await findVideoLedger(trx, video.id);
+  if (ledger.settle !== undefined || ledger.release !== undefined) return settlementOf(ledger);
+  const reservedMicros = ledger.reserve ?? 0;
+  if (reservedMicros > 0 && await insertLedgerEntry(trx, video, 'release', reservedMicros)) await closeBudgetHolds(trx, video.id, 0);
   return { reservedMicros, settledMicros: 0, releasedMicros: reservedMicros };
 }

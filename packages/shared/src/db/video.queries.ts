@@ -6,7 +6,7 @@ import type { Db } from './connection.ts';
 
 export type VideoPatch = Partial<Pick<Video,
   | 'status' | 'progress' | 'providerVideoId' | 'providerStatus' | 'actualCostMicros' | 'deliveredSeconds'
-  | 'deliveredSize' | 'errorCode' | 'errorMessage' | 'completedAt' | 'expiresAt' | 'submitAttempts'>>;
+  | 'deliveredSize' | 'errorCode' | 'errorMessage' | 'completedAt' | 'expiresAt' | 'submitAttempts' | 'cancelRequestedAt'>>;
 
 export interface VideoEventInput {
   type: string;

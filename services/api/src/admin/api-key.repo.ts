@@ -1,18 +1,21 @@
-// API key queries: the admin's create/list/revoke, and the lookup every /v1 request makes.
+// API key queries: the admin's create/list/revoke, and the lookup every authenticated request makes.
 import { sql } from 'kysely';
 import type { ApiKey, Db, UserRole } from '@sora-studio/shared';
 
-export interface AuthenticatedUser {
-  id: string;
-  role: UserRole;
+export interface ActiveApiKey {
   apiKeyId: string;
+  prefix: string;
+  lastUsedAt: Date | null;
+  userId: string;
+  role: UserRole;
+  rateLimitPerMinute: number | null;
 }
 
-/** The key's owner, if the key exists, is not revoked, and its user is not disabled. */
-export async function findActiveApiKey(db: Db, hash: string): Promise<{ id: string; role: UserRole; apiKeyId: string; lastUsedAt: Date | null } | undefined> {
+/** The key and its owner, if the key exists, is not revoked, and its user is not disabled. */
+export async function findActiveApiKey(db: Db, hash: string): Promise<ActiveApiKey | undefined> {
   return db.selectFrom('apiKeys')
     .innerJoin('users', 'users.id', 'apiKeys.userId')
-    .select(['users.id', 'users.role', 'apiKeys.id as apiKeyId', 'apiKeys.lastUsedAt'])
+    .select(['apiKeys.id as apiKeyId', 'apiKeys.prefix', 'apiKeys.lastUsedAt', 'users.id as userId', 'users.role', 'users.rateLimitPerMinute'])
     .where('apiKeys.hash', '=', hash)
     .where('apiKeys.revokedAt', 'is', null)
     .where('users.disabledAt', 'is', null)
@@ -44,12 +47,17 @@ export async function listApiKeys(db: Db, userId: string): Promise<Omit<ApiKey, 
     .execute();
 }
 
-/** Revoking twice keeps the first revocation time. */
-export async function revokeApiKey(db: Db, apiKeyId: string): Promise<boolean> {
-  const revoked = await db.updateTable('apiKeys')
+/**
+ * Revoking twice keeps the first revocation time. The answer says whether this call revoked the key, so
+ * the audit log records a revocation once; undefined when there is no such key.
+ */
+export async function revokeApiKey(db: Db, apiKeyId: string): Promise<{ key: Omit<ApiKey, 'hash'>; revokedNow: boolean } | undefined> {
+  const before = await db.selectFrom('apiKeys').select('revokedAt').where('id', '=', apiKeyId).forUpdate().executeTakeFirst();
+  if (!before) return undefined;
+  const key = await db.updateTable('apiKeys')
     .set((eb) => ({ revokedAt: eb.fn.coalesce('revokedAt', sql<Date>`now()`) }))
     .where('id', '=', apiKeyId)
-    .returning('id')
-    .executeTakeFirst();
-  return revoked !== undefined;
+    .returning(['id', 'userId', 'name', 'prefix', 'createdAt', 'lastUsedAt', 'revokedAt'])
+    .executeTakeFirstOrThrow();
+  return { key, revokedNow: before.revokedAt === null };
 }

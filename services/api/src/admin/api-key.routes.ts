@@ -18,7 +18,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeyService }> = a
       response: { 201: ApiKeyCreatedSchema, ...ERROR_RESPONSES },
     },
   }, async (request, reply) => {
-    return reply.code(201).send(await apiKeys.create(request.params.user_id, request.body?.name));
+    return reply.code(201).send(await apiKeys.create(request.adminActor, request.params.user_id, request.body?.name));
   });
 
   app.get('/users/:user_id/api_keys', {
@@ -27,5 +27,5 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeyService }> = a
 
   app.delete('/api_keys/:key_id', {
     schema: { ...common, summary: 'Revoke an API key', params: ApiKeyIdParamsSchema, response: { 200: ApiKeyRevokedSchema, ...ERROR_RESPONSES } },
-  }, async (request) => apiKeys.revoke(request.params.key_id));
+  }, async (request) => apiKeys.revoke(request.adminActor, request.params.key_id));
 };

@@ -1,11 +1,55 @@
-// Users, as the admin sees them. Creating one with an email that is taken is a conflict, not a 500.
+// Users, as the admin sees them. Every change is written with its audit entry in one transaction; an email
+// or OIDC subject that is taken is a conflict, not a 500.
 import {
-  ConflictError, newId, type CreateUserBody, type Db, type ListUsersQuery, type User, type UserObject,
+  ConflictError, createDefaultBudgets, newId, notFound, type BudgetLimits, type CreateUserBody, type Db, type ListUsersQuery, type UpdateUserBody, type User, type UserObject,
 } from '@sora-studio/shared';
 import { listPage, unixSeconds, type ListPage } from '../pagination.ts';
-import { insertUser, listUsers } from './user.repo.ts';
+import { recordAudit, type AuditEntry } from './audit-log.repo.ts';
+import { findUser, insertUser, listUsers, lockUser, updateUser, type UserPatch } from './user.repo.ts';
 
 const UNIQUE_VIOLATION = '23505';
+
+/** The unique columns of users, by constraint name, as the API names them. */
+const UNIQUE_FIELDS: Record<string, 'email' | 'oidc_subject'> = { users_email_key: 'email', users_oidc_subject_key: 'oidc_subject' };
+
+function asConflict(error: unknown, body: { email?: string | undefined; oidc_subject?: string | null | undefined }): unknown {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  const field = code === UNIQUE_VIOLATION && constraint ? UNIQUE_FIELDS[constraint] : undefined;
+  if (!field) return error;
+  return new ConflictError(`A user with ${field} '${body[field]}' already exists.`, { param: field, code: `${field}_taken` });
+}
+
+/** The PATCH fields that map one to one onto a column. */
+const SETTING_COLUMNS = {
+  role: 'role',
+  rate_limit_per_minute: 'rateLimitPerMinute',
+  max_in_flight: 'maxInFlight',
+  oidc_subject: 'oidcSubject',
+} as const satisfies Record<string, keyof UserPatch>;
+type SettingField = keyof typeof SETTING_COLUMNS;
+
+/** What a PATCH changes, leaving out fields that already have the asked value, and the audit entries that say so. */
+function changesOf(user: User, body: UpdateUserBody): { patch: UserPatch; audit: Omit<AuditEntry, 'actor' | 'targetId'>[] } {
+  const patch: Record<string, unknown> = {};
+  const audit: Omit<AuditEntry, 'actor' | 'targetId'>[] = [];
+  if (body.disabled === true && user.disabledAt === null) {
+    patch.disabledAt = new Date();
+    audit.push({ action: 'user.disabled' });
+  } else if (body.disabled === false && user.disabledAt !== null) {
+    patch.disabledAt = null;
+    audit.push({ action: 'user.enabled' });
+  }
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const field of Object.keys(SETTING_COLUMNS) as SettingField[]) {
+    const column = SETTING_COLUMNS[field];
+    const value = body[field];
+    if (value === undefined || value === user[column]) continue;
+    patch[column] = value;
+    changes[field] = { from: user[column], to: value };
+  }
+  if (Object.keys(changes).length > 0) audit.push({ action: 'user.updated', data: { changes } });
+  return { patch: patch as UserPatch, audit };
+}
 
 export function toUserObject(user: User): UserObject {
   return {
@@ -16,26 +60,56 @@ export function toUserObject(user: User): UserObject {
     role: user.role,
     created_at: unixSeconds(user.createdAt),
     disabled_at: unixSeconds(user.disabledAt),
+    oidc_subject: user.oidcSubject,
+    rate_limit_per_minute: user.rateLimitPerMinute,
+    max_in_flight: user.maxInFlight,
   };
 }
 
-export function createUserService(deps: { db: Db }) {
+/** `defaultBudgets`: the limits every new user starts with (DEFAULT_MONTHLY/DAILY_BUDGET_MICROS). */
+export function createUserService(deps: { db: Db; defaultBudgets: BudgetLimits }) {
   return {
-    async create(body: CreateUserBody): Promise<UserObject> {
+    async create(actor: string, body: CreateUserBody): Promise<UserObject> {
       try {
-        const user = await insertUser(deps.db, { id: newId('user'), name: body.name, email: body.email ?? null, role: body.role });
+        const user = await deps.db.transaction().execute(async (trx) => {
+          const row = await insertUser(trx, { id: newId('user'), name: body.name, email: body.email ?? null, role: body.role, oidcSubject: body.oidc_subject ?? null });
+          await recordAudit(trx, { actor, action: 'user.created', targetId: row.id, data: { name: row.name, email: row.email, role: row.role, oidc_subject: row.oidcSubject } });
+          await createDefaultBudgets(trx, row.id, deps.defaultBudgets);
+          return row;
+        });
         return toUserObject(user);
       } catch (error) {
-        if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-          throw new ConflictError(`A user with email '${body.email}' already exists.`, { param: 'email', code: 'email_taken' });
-        }
-        throw error;
+        throw asConflict(error, body);
       }
+    },
+
+    async retrieve(userId: string): Promise<UserObject> {
+      const user = await findUser(deps.db, userId);
+      if (!user) throw notFound('user', userId);
+      return toUserObject(user);
     },
 
     async list(query: ListUsersQuery): Promise<ListPage<UserObject>> {
       const rows = await listUsers(deps.db, query);
       return listPage(rows, query.limit, toUserObject);
+    },
+
+    /** A disabled user's keys and tokens fail from the next request on: authentication reads the row each time. */
+    async update(actor: string, userId: string, body: UpdateUserBody): Promise<UserObject> {
+      try {
+        const user = await deps.db.transaction().execute(async (trx) => {
+          const before = await lockUser(trx, userId);
+          if (!before) throw notFound('user', userId);
+          const { patch, audit } = changesOf(before, body);
+          if (audit.length === 0) return before;
+          const after = await updateUser(trx, userId, patch);
+          for (const entry of audit) await recordAudit(trx, { actor, targetId: userId, ...entry });
+          return after;
+        });
+        return toUserObject(user);
+      } catch (error) {
+        throw asConflict(error, body);
+      }
     },
   };
 }

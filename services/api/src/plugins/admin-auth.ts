@@ -1,12 +1,29 @@
-// The admin key guards /admin: `Authorization: Bearer <ADMIN_API_KEY>`, or HTTP Basic with the key as the
-// password so a browser can open Bull Board. Without ADMIN_API_KEY configured, every admin route is 403.
+// The admin API's gate. It opens to the deployment's ADMIN_API_KEY (`Authorization: Bearer <key>`, or HTTP
+// Basic with the key as the password so a browser can open Bull Board) and to the API key or OIDC token of
+// a user with role admin; any other user is refused with 403. `request.adminActor` names who it was, for
+// the audit log. Without ADMIN_API_KEY configured, every admin route is 403.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AuthenticationError, PermissionDeniedError } from '@sora-studio/shared';
+import { ADMIN_KEY_ACTOR, bindCaller } from '../auth/authenticated-user.ts';
+import type { BearerAuthenticator } from '../auth/bearer-auth.ts';
 import { sendError } from './error-handler.ts';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set on every admin route: 'admin-key', or the id of the admin user. */
+    adminActor: string;
+  }
+}
+
 export const ADMIN_REALM = 'Sora Studio admin';
+
+export interface AdminAuthOptions {
+  adminApiKey: string | undefined;
+  authenticate: BearerAuthenticator;
+  basicChallenge?: boolean;
+}
 
 /** The secret the caller presented, from Bearer or from Basic's password (any user name). */
 export function presentedAdminKey(request: FastifyRequest): string | null {
@@ -26,20 +43,45 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-export const adminAuthPlugin = fp((app: FastifyInstance, opts: { adminApiKey: string | undefined; basicChallenge?: boolean }) => {
+async function admit(app: FastifyInstance, opts: AdminAuthOptions, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (!opts.adminApiKey) {
+    throw new PermissionDeniedError('Admin endpoints are disabled: ADMIN_API_KEY is not configured.', { code: 'admin_disabled' });
+  }
+  const presented = presentedAdminKey(request);
+  if (presented !== null && sameSecret(presented, opts.adminApiKey)) {
+    request.adminActor = ADMIN_KEY_ACTOR;
+    await app.limitRequest(request, reply, ADMIN_KEY_ACTOR);
+    return;
+  }
+  const user = presented === null ? null : await opts.authenticate(presented).catch((error: unknown) => {
+    if (error instanceof AuthenticationError) return null;
+    throw error;
+  });
+  if (!user) {
+    await app.limitRequest(request, reply, null);
+    throw new AuthenticationError('A valid admin key is required (Authorization: Bearer <ADMIN_API_KEY>, or the API key of an admin user).', {
+      code: 'invalid_admin_key',
+      headers: opts.basicChallenge ? { 'www-authenticate': `Basic realm="${ADMIN_REALM}", charset="UTF-8"` } : {},
+    });
+  }
+  bindCaller(request, reply, user);
+  await app.limitRequest(request, reply, user);
+  if (user.role !== 'admin') {
+    throw new PermissionDeniedError('The admin API needs a user with role admin; this key\'s user has role user.', { code: 'admin_role_required' });
+  }
+  request.adminActor = user.id;
+}
+
+export const adminAuthPlugin = fp((app: FastifyInstance, opts: AdminAuthOptions) => {
+  if (!app.hasRequestDecorator('adminActor')) app.decorateRequest('adminActor', '');
   // Replies instead of throwing: Bull Board's routes have an error handler of their own, which would
   // turn the 401 into a 500 and lose the Basic challenge.
   app.addHook('onRequest', async (request, reply) => {
-    if (!opts.adminApiKey) {
-      return sendError(new PermissionDeniedError('Admin endpoints are disabled: ADMIN_API_KEY is not configured.', { code: 'admin_disabled' }), request, reply);
+    try {
+      await admit(app, opts, request, reply);
+      return undefined;
+    } catch (error) {
+      return sendError(error, request, reply);
     }
-    const presented = presentedAdminKey(request);
-    if (presented === null || !sameSecret(presented, opts.adminApiKey)) {
-      return sendError(new AuthenticationError('A valid admin key is required (Authorization: Bearer <ADMIN_API_KEY>).', {
-        code: 'invalid_admin_key',
-        headers: opts.basicChallenge ? { 'www-authenticate': `Basic realm="${ADMIN_REALM}", charset="UTF-8"` } : {},
-      }), request, reply);
-    }
-    return undefined;
   });
-}, { name: 'admin-auth' });
+}, { name: 'admin-auth', dependencies: ['rate-limit'] });

@@ -1,9 +1,11 @@
-// API-key authentication for /v1: `Authorization: Bearer <key>` is looked up by its sha256 among live keys
-// of enabled users, and the caller becomes `request.user`. Every query below is scoped by that user.
+// Authentication for /v1: `Authorization: Bearer <API key, or OIDC JWT>` makes the caller `request.user`,
+// looked up on every request, so a revoked key or a disabled user is refused at once. Every query below is
+// scoped by that user. Then the caller's rate limit applies; a failed attempt counts against its IP.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AuthenticationError, hashApiKey, type Db } from '@sora-studio/shared';
-import { findActiveApiKey, touchApiKey, type AuthenticatedUser } from '../admin/api-key.repo.ts';
+import { AuthenticationError } from '@sora-studio/shared';
+import { bindCaller, type AuthenticatedUser } from '../auth/authenticated-user.ts';
+import type { BearerAuthenticator } from '../auth/bearer-auth.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,9 +14,6 @@ declare module 'fastify' {
   }
 }
 
-/** last_used_at is a hint for admins, so it is written at most once a minute per key. */
-const TOUCH_INTERVAL_MS = 60_000;
-
 export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (!header) return null;
@@ -22,24 +21,30 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match ? match[1]! : null;
 }
 
-export const apiKeyAuthPlugin = fp((app: FastifyInstance, opts: { db: Db }) => {
+async function authenticate(request: FastifyRequest, authenticateBearer: BearerAuthenticator): Promise<AuthenticatedUser> {
+  const token = bearerToken(request);
+  if (!token) {
+    throw new AuthenticationError(
+      "You didn't provide an API key. Send it in the Authorization header as 'Bearer YOUR_KEY'.",
+      { code: 'missing_api_key' },
+    );
+  }
+  return authenticateBearer(token);
+}
+
+export const apiKeyAuthPlugin = fp((app: FastifyInstance, opts: { authenticate: BearerAuthenticator }) => {
   app.decorateRequest('user', null as unknown as AuthenticatedUser);
-  app.addHook('onRequest', async (request) => {
-    const key = bearerToken(request);
-    if (!key) {
-      throw new AuthenticationError(
-        "You didn't provide an API key. Send it in the Authorization header as 'Bearer YOUR_KEY'.",
-        { code: 'missing_api_key' },
-      );
+  app.addHook('onRequest', async (request, reply) => {
+    let user: AuthenticatedUser;
+    try {
+      user = await authenticate(request, opts.authenticate);
+    } catch (error) {
+      // Guessing keys costs the guesser's IP its budget; the 429 then replaces the 401.
+      if (error instanceof AuthenticationError) await app.limitRequest(request, reply, null);
+      throw error;
     }
-    const found = await findActiveApiKey(opts.db, hashApiKey(key));
-    if (!found) {
-      throw new AuthenticationError(`Incorrect API key provided: ${key.slice(0, 7)}…. The key is unknown, revoked, or its user is disabled.`, { code: 'invalid_api_key' });
-    }
-    if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
-      await touchApiKey(opts.db, found.apiKeyId, TOUCH_INTERVAL_MS);
-    }
-    request.user = { id: found.id, role: found.role, apiKeyId: found.apiKeyId };
-    request.log = request.log.child({ userId: found.id });
+    request.user = user;
+    bindCaller(request, reply, user);
+    await app.limitRequest(request, reply, user);
   });
-}, { name: 'api-key-auth' });
+}, { name: 'api-key-auth', dependencies: ['rate-limit'] });

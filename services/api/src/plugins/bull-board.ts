@@ -5,13 +5,14 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { VideoQueues } from '@sora-studio/shared';
+import type { BearerAuthenticator } from '../auth/bearer-auth.ts';
 import { toAppError } from '../errors/to-app-error.ts';
 import { adminAuthPlugin } from './admin-auth.ts';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
-export async function bullBoardPlugin(app: FastifyInstance, opts: { queues: VideoQueues; adminApiKey: string | undefined }): Promise<void> {
-  await app.register(adminAuthPlugin, { adminApiKey: opts.adminApiKey, basicChallenge: true });
+export async function bullBoardPlugin(app: FastifyInstance, opts: { queues: VideoQueues; adminApiKey: string | undefined; authenticate: BearerAuthenticator }): Promise<void> {
+  await app.register(adminAuthPlugin, { adminApiKey: opts.adminApiKey, authenticate: opts.authenticate, basicChallenge: true });
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({

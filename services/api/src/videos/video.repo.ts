@@ -1,8 +1,8 @@
 // Video queries of the API. Every read is scoped by owner and skips soft-deleted rows, so another user's
 // video and a deleted one look the same: not there.
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import {
-  lockVideo, reserveCost, type Db, type ListVideosQuery, type Video, type VideoAsset, type VideoVariant,
+  lockVideo, reserveCost, type Database, type Db, type ListVideosQuery, type Video, type VideoAsset, type VideoVariant,
 } from '@sora-studio/shared';
 import { afterCursor } from '../pagination.ts';
 
@@ -10,8 +10,11 @@ export type NewVideo = Pick<Video,
   | 'id' | 'userId' | 'model' | 'prompt' | 'seconds' | 'size' | 'provider' | 'remixedFromVideoId' | 'inputReferenceKey'
   | 'inputReferenceUrl' | 'estimatedCostMicros' | 'metadata' | 'requestId'>;
 
+/** Runs last in the transaction that inserts a video: what must commit with the video or not at all. */
+export type VideoInsertHook = (trx: Transaction<Database>, row: Video) => Promise<void>;
+
 /** The row, its `video.queued` event and the reservation of its estimated cost: all or nothing. */
-export async function insertQueuedVideo(db: Db, video: NewVideo): Promise<Video> {
+export async function insertQueuedVideo(db: Db, video: NewVideo, beforeCommit?: VideoInsertHook): Promise<Video> {
   return db.transaction().execute(async (trx) => {
     const row = await trx.insertInto('videos').values({ ...video, status: 'queued' }).returningAll().executeTakeFirstOrThrow();
     await trx.insertInto('videoEvents').values({
@@ -23,6 +26,7 @@ export async function insertQueuedVideo(db: Db, video: NewVideo): Promise<Video>
       requestId: video.requestId,
     }).execute();
     await reserveCost(trx, video, video.estimatedCostMicros);
+    await beforeCommit?.(trx, row);
     return row;
   });
 }

@@ -5,6 +5,7 @@ import {
   VideoObjectSchema,
 } from '@sora-studio/shared';
 import { callerOf } from '../caller-context.ts';
+import { idempotentResponse } from '../idempotency/idempotency.plugin.ts';
 import { bindVideoId } from '../plugins/request-id.ts';
 import { API_KEY_SECURITY, ERROR_RESPONSES } from '../plugins/swagger.ts';
 import { acceptMultipart, type MultipartLimits } from './video-multipart.ts';
@@ -21,17 +22,18 @@ export const videoRoutes: FastifyPluginAsyncZod<VideoRoutesOptions> = async (app
   const common = { tags: ['videos'], security: API_KEY_SECURITY };
 
   app.post('/videos', {
+    config: { idempotent: true },
     preValidation: acceptMultipart({ ...upload, fileField: 'input_reference' }),
     schema: {
       ...common,
       summary: 'Create a video',
-      description: 'JSON, or multipart/form-data with bracket keys for nested fields and an optional `input_reference` image file (JPEG, PNG or WebP). The estimated cost is reserved at once.',
+      description: 'JSON, or multipart/form-data with bracket keys for nested fields and an optional `input_reference` image file (JPEG, PNG or WebP). The estimated cost is reserved at once. An `Idempotency-Key` header makes a retry safe.',
       consumes: FORM_OR_JSON,
       body: CreateVideoBodySchema,
       response: { 200: VideoObjectSchema, ...ERROR_RESPONSES },
     },
   }, async (request, reply) => {
-    const video = await videos.create(callerOf(request), request.body, request.upload);
+    const video = await videos.create(callerOf(request), request.body, request.upload, idempotentResponse(request));
     bindVideoId(request, reply, video.id);
     return video;
   });
@@ -67,6 +69,7 @@ export const videoRoutes: FastifyPluginAsyncZod<VideoRoutesOptions> = async (app
   });
 
   app.post('/videos/:video_id/remix', {
+    config: { idempotent: true },
     preValidation: acceptMultipart({ ...upload, fileField: null }),
     schema: {
       ...common,
@@ -78,7 +81,7 @@ export const videoRoutes: FastifyPluginAsyncZod<VideoRoutesOptions> = async (app
     },
   }, async (request, reply) => {
     // The log lines are about the new video; the source is named as remixedFromVideoId.
-    const video = await videos.remix(callerOf(request), request.params.video_id, request.body);
+    const video = await videos.remix(callerOf(request), request.params.video_id, request.body, idempotentResponse(request));
     bindVideoId(request, reply, video.id);
     return video;
   });

@@ -2,9 +2,10 @@
 // owner-scoped reads, and deletes that keep every money record.
 import {
   ConflictError, InvalidRequestError, enqueueDriveVideo, newId, notFound, priceVideoMicros, resolveVideoShape,
-  type Config, type CreateVideoBody, type Db, type ListVideosQuery, type RemixVideoBody, type Storage, type VideoObject,
+  type Config, type CreateVideoBody, type Database, type Db, type ListVideosQuery, type RemixVideoBody, type Storage, type VideoObject,
   type VideoQueues, type VideoShape,
 } from '@sora-studio/shared';
+import type { Transaction } from 'kysely';
 import type { CallerContext } from '../caller-context.ts';
 import { withDeadline } from '../deadline.ts';
 import { listPage, type ListPage } from '../pagination.ts';
@@ -19,6 +20,9 @@ export interface VideoServiceDeps {
   queues: VideoQueues;
   storage: Storage;
 }
+
+/** Runs in the transaction that commits the video, with the response about it (e.g. an Idempotency-Key's record). */
+export type VideoCommitHook = (trx: Transaction<Database>, video: VideoObject) => Promise<void>;
 
 /** The same caller, with the video's id on every log line from here on. */
 function aboutVideo(ctx: CallerContext, videoId: string): CallerContext {
@@ -41,7 +45,7 @@ export function createVideoService(deps: VideoServiceDeps) {
   }
 
   /** Prices the shape, commits row + event + reservation, then enqueues. */
-  async function submit(ctx: CallerContext, shape: VideoShape, video: Omit<NewVideo, keyof VideoShape | 'userId' | 'provider' | 'estimatedCostMicros' | 'requestId'>): Promise<VideoObject> {
+  async function submit(ctx: CallerContext, shape: VideoShape, video: Omit<NewVideo, keyof VideoShape | 'userId' | 'provider' | 'estimatedCostMicros' | 'requestId'>, beforeCommit?: VideoCommitHook): Promise<VideoObject> {
     const estimatedCostMicros = priceVideoMicros(catalog, shape);
     const row = await insertQueuedVideo(deps.db, {
       ...video,
@@ -51,7 +55,7 @@ export function createVideoService(deps: VideoServiceDeps) {
       provider: deps.config.PROVIDER_NAME,
       estimatedCostMicros,
       requestId: ctx.requestId,
-    });
+    }, beforeCommit && ((trx, inserted) => beforeCommit(trx, toVideoObject(inserted))));
     ctx.log.info({ model: row.model, size: row.size, seconds: row.seconds, estimatedCostMicros, remixedFromVideoId: row.remixedFromVideoId }, 'video queued');
     await enqueue(ctx, row.id);
     return toVideoObject(row);
@@ -64,7 +68,7 @@ export function createVideoService(deps: VideoServiceDeps) {
   }
 
   return {
-    async create(caller: CallerContext, body: CreateVideoBody, upload: UploadedFile | null): Promise<VideoObject> {
+    async create(caller: CallerContext, body: CreateVideoBody, upload: UploadedFile | null, beforeCommit?: VideoCommitHook): Promise<VideoObject> {
       const videoId = newId('video');
       const ctx = aboutVideo(caller, videoId);
       const shape = resolveVideoShape(catalog, body);
@@ -84,14 +88,14 @@ export function createVideoService(deps: VideoServiceDeps) {
           inputReferenceKey,
           inputReferenceUrl: body.input_reference?.image_url ?? null,
           metadata: body.metadata ?? {},
-        });
+        }, beforeCommit);
       } catch (error) {
         if (inputReferenceKey) await deps.storage.delete(inputReferenceKey).catch(() => undefined);
         throw error;
       }
     },
 
-    async remix(caller: CallerContext, sourceId: string, body: RemixVideoBody): Promise<VideoObject> {
+    async remix(caller: CallerContext, sourceId: string, body: RemixVideoBody, beforeCommit?: VideoCommitHook): Promise<VideoObject> {
       const source = await ownedVideo(caller, sourceId);
       const videoId = newId('video');
       const ctx = aboutVideo(caller, videoId);
@@ -106,7 +110,7 @@ export function createVideoService(deps: VideoServiceDeps) {
         inputReferenceKey: null,
         inputReferenceUrl: null,
         metadata: body.metadata ?? {},
-      });
+      }, beforeCommit);
     },
 
     async retrieve(ctx: CallerContext, videoId: string): Promise<VideoObject> {

@@ -6,21 +6,26 @@ import { failVideo } from './fail-video.ts';
 import { finalizeVideo } from './finalize.ts';
 import { pollVideo } from './poll.ts';
 import { submitVideo } from './submit.ts';
-import { isSettled, pollDelayMs } from './video-state.ts';
+import { isFinished, pollDelayMs } from './video-state.ts';
 
 const DONE: DriveOutcome = { kind: 'done' };
 
-/** `polls` is how many times this video's job has waited so far; it sets the back-off. */
+/**
+ * `polls` is how many times this video's job has waited so far; it sets the back-off. A deleted or
+ * cancel-requested video is driven on too: submit cancels it if the provider never had it; otherwise it is
+ * polled to its end and settled, since the provider bills it all the same.
+ */
 export async function driveVideo(videoId: string, deps: PipelineDeps, polls = 0): Promise<DriveOutcome> {
-  let video = await findVideo(deps.db, videoId);
+  const video = await findVideo(deps.db, videoId);
   if (!video) {
     deps.logger.warn('no such video; nothing to do');
     return DONE;
   }
-  if (isSettled(video)) return DONE;
+  if (isFinished(video)) return DONE;
   if (video.providerVideoId === null) {
-    video = await submitVideo(videoId, deps);
-    if (isSettled(video)) return DONE;
+    const submitted = await submitVideo(videoId, deps);
+    if (submitted.kind === 'wait-for-slot') return submitted;
+    if (isFinished(submitted.video)) return DONE;
     return { kind: 'poll-later', delayMs: pollDelayMs(polls, deps.config) };
   }
 

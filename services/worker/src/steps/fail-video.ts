@@ -1,6 +1,7 @@
-// Failing a video: status failed with the reason, and the whole reservation released (the provider does
-// not bill a video that failed), in one transaction. Failing a video that already ended changes nothing.
-import { lockVideo, releaseReservation, TERMINAL_STATUSES, updateVideo, type Video } from '@sora-studio/shared';
+// Failing a video: the whole reservation released (the provider does not bill a video that failed) and the
+// reason recorded, in one transaction. A video whose owner asked to cancel it ends `cancelled` instead, since
+// it did not deliver either way. Failing a video that already ended changes nothing.
+import { lockVideo, releaseReservation, TERMINAL_STATUSES, updateVideo, type Video, type VideoPatch } from '@sora-studio/shared';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
 
 export interface VideoFailure {
@@ -16,14 +17,17 @@ export async function failVideo(videoId: string, failure: VideoFailure, deps: Pi
     if (!locked) throw new Error(`Video ${videoId} does not exist`);
     if (TERMINAL_STATUSES.includes(locked.status)) return { video: locked, releasedMicros: null };
     const settlement = await releaseReservation(trx, locked);
-    const failed = await updateVideo(trx, locked, {
-      status: 'failed',
-      errorCode: failure.code,
-      errorMessage: failure.message,
-      ...(failure.providerStatus ? { providerStatus: failure.providerStatus } : {}),
-    }, { type: 'video.failed', data: { code: failure.code, message: failure.message, releasedMicros: settlement.releasedMicros } });
-    return { video: failed, releasedMicros: settlement.releasedMicros };
+    const cancelled = locked.cancelRequestedAt !== null;
+    const patch: VideoPatch = cancelled
+      ? { status: 'cancelled' }
+      : { status: 'failed', errorCode: failure.code, errorMessage: failure.message };
+    if (failure.providerStatus) patch.providerStatus = failure.providerStatus;
+    const ended = await updateVideo(trx, locked, patch, {
+      type: cancelled ? 'video.cancelled' : 'video.failed',
+      data: { code: failure.code, message: failure.message, releasedMicros: settlement.releasedMicros, ...(cancelled ? { reason: 'cancel_requested' } : {}) },
+    });
+    return { video: ended, releasedMicros: settlement.releasedMicros };
   });
-  if (releasedMicros !== null) deps.logger.warn({ code: failure.code, reason: failure.message, releasedMicros }, 'video failed');
+  if (releasedMicros !== null) deps.logger.warn({ code: failure.code, reason: failure.message, releasedMicros, status: video.status }, 'video did not deliver');
   return video;
 }

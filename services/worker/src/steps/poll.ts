@@ -3,7 +3,7 @@
 import { lockVideo, updateVideo, type Video } from '@sora-studio/shared';
 import type { ProviderVideo } from '../provider/provider-client.ts';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
-import { isSettled } from './video-state.ts';
+import { isFinished } from './video-state.ts';
 
 export async function pollVideo(video: Video, deps: PipelineDeps): Promise<ProviderVideo> {
   if (!video.providerVideoId) throw new Error(`Video ${video.id} has not been submitted`);
@@ -13,7 +13,7 @@ export async function pollVideo(video: Video, deps: PipelineDeps): Promise<Provi
 
   await deps.db.transaction().execute(async (trx) => {
     const locked = await lockVideo(trx, video.id);
-    if (!locked || isSettled(locked)) return;
+    if (!locked || isFinished(locked)) return;
     const statusChanged = providerVideo.status !== locked.providerStatus;
     await updateVideo(
       trx,

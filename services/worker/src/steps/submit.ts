@@ -1,13 +1,13 @@
-// Submit: hands a video to the provider exactly once. The attempt is counted and committed before the call,
-// the provider's id is saved the moment it answers, and the call carries `Idempotency-Key: <video id>`, so a
-// crash between the two is retried into the same provider video, never a second one.
+// Submit: hands a video to the provider exactly once. The attempt is claimed (owner's cap, cancel) and counted
+// before the call, the provider's id is saved the moment it answers, and the call carries
+// `Idempotency-Key: <video id>`, so a crash between the two is retried into the same provider video, never a second one.
 import { basename } from 'node:path';
 import { findVideo, lockVideo, updateVideo, type Video } from '@sora-studio/shared';
 import type { ProviderInputReference, ProviderVideo } from '../provider/provider-client.ts';
 import { ProviderError } from '../provider/provider-errors.ts';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
 import { failVideo, type VideoFailure } from './fail-video.ts';
-import { needsSubmit } from './video-state.ts';
+import { claimSubmit, type SubmitResult } from './submit-claim.ts';
 
 /** A reason to fail the video that no retry can fix, found before the provider is called. */
 class SubmitRefused extends Error {
@@ -19,30 +19,26 @@ class SubmitRefused extends Error {
   }
 }
 
-export async function submitVideo(videoId: string, deps: PipelineDeps): Promise<Video> {
-  const counted = await countSubmitAttempt(videoId, deps);
-  if (!needsSubmit(counted)) return counted;
+export async function submitVideo(videoId: string, deps: PipelineDeps): Promise<SubmitResult> {
+  const claim = await claimSubmit(videoId, deps);
+  if (claim.kind !== 'claimed') return claim;
+  const counted = claim.video;
   deps.logger.info({ attempt: counted.submitAttempts }, 'submitting to the provider');
   let providerVideo: ProviderVideo;
   try {
     providerVideo = await callProvider(counted, deps);
   } catch (error) {
-    if (error instanceof SubmitRefused) return failVideo(videoId, error.failure, deps);
+    if (error instanceof SubmitRefused) return done(await failVideo(videoId, error.failure, deps));
     if (error instanceof ProviderError && error.kind === 'terminal') {
-      return failVideo(videoId, { code: error.code, message: error.message }, deps);
+      return done(await failVideo(videoId, { code: error.code, message: error.message }, deps));
     }
     throw error;
   }
-  return saveProviderVideo(videoId, providerVideo, deps);
+  return done(await saveProviderVideo(videoId, providerVideo, deps));
 }
 
-async function countSubmitAttempt(videoId: string, deps: PipelineDeps): Promise<Video> {
-  return deps.db.transaction().execute(async (trx) => {
-    const locked = await lockVideo(trx, videoId);
-    if (!locked) throw new Error(`Video ${videoId} does not exist`);
-    if (!needsSubmit(locked)) return locked;
-    return updateVideo(trx, locked, { submitAttempts: locked.submitAttempts + 1 });
-  });
+function done(video: Video): SubmitResult {
+  return { kind: 'done', video };
 }
 
 async function callProvider(video: Video, deps: PipelineDeps): Promise<ProviderVideo> {
@@ -88,7 +84,8 @@ async function saveProviderVideo(videoId: string, providerVideo: ProviderVideo, 
       providerVideoId: providerVideo.id,
       providerStatus: providerVideo.status,
       progress: providerVideo.progress,
-      // A video cancelled meanwhile keeps its status; its provider id is still recorded, since it may be billed.
+      // A cancel or delete that came during the call does not stop it: the provider has the video and bills it,
+      // so it is polled to its end like any other. (Only a video never claimed is cancelled at once.)
       ...(locked.status === 'queued' ? { status: 'in_progress' as const } : {}),
     }, { type: 'video.submitted', data: { providerVideoId: providerVideo.id, providerStatus: providerVideo.status, attempt: locked.submitAttempts } });
   });

@@ -1,5 +1,6 @@
 // The video_assets rows the worker writes. A re-run of finalize overwrites a row with the same values.
-import type { Db, VideoAsset } from '@sora-studio/shared';
+import type { Transaction } from 'kysely';
+import type { Database, Db, VideoAsset } from '@sora-studio/shared';
 
 export async function upsertVideoAsset(db: Db, asset: Omit<VideoAsset, 'createdAt'>): Promise<void> {
   await db.insertInto('videoAssets').values(asset)
@@ -10,4 +11,10 @@ export async function upsertVideoAsset(db: Db, asset: Omit<VideoAsset, 'createdA
       contentType: asset.contentType,
     }))
     .execute();
+}
+
+/** Forgets the video's asset rows, returning their storage keys for removal after commit. */
+export async function deleteVideoAssets(trx: Transaction<Database>, videoId: string): Promise<string[]> {
+  const rows = await trx.deleteFrom('videoAssets').where('videoId', '=', videoId).returning('storageKey').execute();
+  return rows.map((row) => row.storageKey);
 }

@@ -1,14 +1,11 @@
 // One test's world: its own emulator, Redis prefix and storage directory, and (when asked) the workers
 // running in-process, on the test file's database. Intervals are small so the suite stays fast.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { startEmulator } from '@sora-studio/emulator';
+import { createLogger, createRedis, createStorage, type Config, type Storage, type Video, type VideoStatus } from '@sora-studio/shared';
 import {
-  createLogger, createRedis, createStorage, loadConfig, type Config, type Storage, type Video, type VideoStatus,
-} from '@sora-studio/shared';
-import { createTestRedis, waitFor, type TestDatabase, type TestRedis } from '@sora-studio/testkit';
+  createTempDir, createTestRedis, FAST_PIPELINE_ENV, testConfig, waitFor, type TestDatabase, type TestRedis,
+} from '@sora-studio/testkit';
 import { createOpenAiProvider, startWorkers, type PipelineDeps, type ProviderClient, type RunningWorkers } from '../../src/index.ts';
 import { readVideo } from './video-factory.ts';
 
@@ -24,40 +21,27 @@ export interface PipelineWorld {
   storageDir: string;
   /** Everything a step needs, for calling one directly. */
   stepDeps: PipelineDeps;
-  startWorkers(): Promise<RunningWorkers>;
+  /** Workers on the world's queue; `provider` replaces the world's client (e.g. a recording one). */
+  startWorkers(opts?: { provider?: ProviderClient }): Promise<RunningWorkers>;
   /** Takes the provider away, as an outage would. */
   stopEmulator(): Promise<void>;
   waitForStatus(videoId: string, status: VideoStatus, timeoutMs?: number): Promise<Video>;
   close(): Promise<void>;
 }
 
-export const FAST_INTERVALS = {
-  POLL_INTERVAL_MS: '50',
-  POLL_MAX_INTERVAL_MS: '200',
-  RETRY_BASE_DELAY_MS: '20',
-  RECONCILE_INTERVAL_MS: '200',
-  // The reconciler would also adopt the unfinished videos of earlier tests in the file (their jobs live under
-  // other prefixes), so it stays out of the way unless a test shortens this.
-  RECONCILE_GRACE_MS: '600000',
-  JOB_ATTEMPTS: '5',
-};
+export const FAST_INTERVALS = FAST_PIPELINE_ENV;
 
 export async function startPipelineWorld(
   testDb: TestDatabase,
   opts: { env?: Record<string, string>; renderMs?: number } = {},
 ): Promise<PipelineWorld> {
   const emu = await startEmulator({ renderMs: opts.renderMs ?? 200 });
-  const testRedis = await createTestRedis('worker');
-  const storageDir = await mkdtemp(join(tmpdir(), 'sora-worker-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
+  const [testRedis, tempDir] = await Promise.all([createTestRedis('worker'), createTempDir('worker')]);
+  const storageDir = tempDir.path;
+  const config = testConfig({ databaseUrl: testDb.url, testRedis, storageDir }, {
     LOG_LEVEL: 'silent',
-    DATABASE_URL: testDb.url,
-    REDIS_URL: testRedis.url,
-    REDIS_PREFIX: testRedis.prefix,
     PROVIDER_BASE_URL: emu.baseUrl,
-    STORAGE_DIR: storageDir,
-    ...FAST_INTERVALS,
+    ...FAST_PIPELINE_ENV,
     ...opts.env,
   });
   const logger = createLogger('worker-test', config.LOG_LEVEL);
@@ -71,8 +55,8 @@ export async function startPipelineWorld(
   return {
     emu, config, storage, provider, redis, testRedis, storageDir,
     stepDeps: { db: testDb.db, storage, provider, config, logger, clock: () => new Date() },
-    async startWorkers() {
-      const workers = await startWorkers({ config, db: testDb.db, redis, storage, provider, logger });
+    async startWorkers(workerOpts = {}) {
+      const workers = await startWorkers({ config, db: testDb.db, redis, storage, provider: workerOpts.provider ?? provider, logger });
       running.push(workers);
       return workers;
     },
@@ -86,7 +70,7 @@ export async function startPipelineWorld(
       redis.disconnect();
       await stopEmulator();
       await testRedis.cleanup();
-      await rm(storageDir, { recursive: true, force: true });
+      await tempDir.remove();
     },
   };
 }

@@ -1,0 +1,12 @@
+// Pipeline timings for tests: short polls, retries and reconciles, so a video finishes in well under a second
+// of waiting. Passed as environment to loadConfig.
+export const FAST_PIPELINE_ENV = {
+  POLL_INTERVAL_MS: '50',
+  POLL_MAX_INTERVAL_MS: '200',
+  RETRY_BASE_DELAY_MS: '20',
+  RECONCILE_INTERVAL_MS: '200',
+  // The reconciler would also adopt the unfinished videos of earlier tests in the file (their jobs live under
+  // other prefixes), so it stays out of the way unless a test shortens this.
+  RECONCILE_GRACE_MS: '600000',
+  JOB_ATTEMPTS: '5',
+} as const satisfies Record<string, string>;

@@ -1,0 +1,22 @@
+// A bearer token is an API key (`sk_…`) or, when OIDC is configured, a JWT (three dot-separated parts).
+// One authenticator per app, shared by /v1 and /admin, so the OIDC key set is fetched once.
+import { AuthenticationError, type Config, type Db } from '@sora-studio/shared';
+import { authenticateApiKey } from './api-key-auth.ts';
+import type { AuthenticatedUser } from './authenticated-user.ts';
+import { createOidcAuthenticator, oidcSettingsOf } from './oidc-auth.ts';
+
+/** Resolves to the token's user, or throws AuthenticationError (401); other errors are ours. */
+export type BearerAuthenticator = (token: string) => Promise<AuthenticatedUser>;
+
+/** base64url header, payload and signature; API keys never contain a dot. */
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+export function createBearerAuthenticator(deps: { db: Db; config: Config }): BearerAuthenticator {
+  const settings = oidcSettingsOf(deps.config);
+  const oidc = settings ? createOidcAuthenticator(deps.db, settings) : null;
+  return async (token) => {
+    if (!JWT_SHAPE.test(token)) return authenticateApiKey(deps.db, token);
+    if (!oidc) throw new AuthenticationError('This server does not accept OIDC tokens; send an API key.', { code: 'oidc_not_configured' });
+    return oidc(token);
+  };
+}

@@ -1,0 +1,26 @@
+// The routes the app registers, read from Fastify's own onRoute hook on a twin of the harness's app, so a
+// test that must cover every route notices a new one.
+import { pino } from 'pino';
+import { buildApp } from '../src/index.ts';
+import type { ApiHarness } from './api-harness.ts';
+
+/** `METHOD /url` with Fastify's parameter syntax, e.g. `GET /v1/videos/:video_id`. HEAD routes mirror GET and are left out. */
+export async function registeredRoutes(api: ApiHarness, prefix: string): Promise<string[]> {
+  const app = buildApp({ config: api.config, db: api.db, redis: api.redis, queues: api.queues, storage: api.storage, logger: pino({ level: 'silent' }) });
+  const routes = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD' && route.url.startsWith(prefix)) routes.add(`${method} ${route.url}`);
+    }
+  });
+  await app.ready();
+  await app.close();
+  return [...routes].sort();
+}
+
+/** A route's method and a concrete path: each `:param` becomes the given value (or `x`), a wildcard nothing. */
+export function concreteRoute(route: string, params: Record<string, string> = {}): { method: string; path: string } {
+  const [method, url] = route.split(' ') as [string, string];
+  const path = url.replace(/:(\w+)/g, (_match, name: string) => params[name] ?? 'x').replace(/\*$/, '');
+  return { method, path };
+}
