@@ -27,6 +27,8 @@ import { createVideoQuoteService } from './quotes/video-quote.service.ts';
 import { adminUsageRoutes } from './usage/admin-usage.routes.ts';
 import { usageRoutes } from './usage/usage.routes.ts';
 import { createUsageService } from './usage/usage.service.ts';
+import { videoCancelRoutes } from './videos/video-cancel.routes.ts';
+import { createVideoCancelService } from './videos/video-cancel.service.ts';
 import { videoContentRoutes } from './videos/video-content.routes.ts';
 import { createVideoContentService } from './videos/video-content.service.ts';
 import { multipartPlugin } from './videos/video-multipart.ts';
@@ -88,6 +90,7 @@ export function buildApp(deps: AppDeps) {
       upload: { maxFileBytes: config.MAX_UPLOAD_BYTES, maxFieldBytes: bodyLimit },
     });
     await v1.register(videoContentRoutes, { content: createVideoContentService({ db, storage }) });
+    await v1.register(videoCancelRoutes, { cancels: createVideoCancelService({ db }) });
     await v1.register(videoQuoteRoutes, {
       quotes: createVideoQuoteService({ config, db }),
       upload: { maxFileBytes: config.MAX_UPLOAD_BYTES, maxFieldBytes: bodyLimit },

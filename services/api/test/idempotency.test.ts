@@ -118,7 +118,8 @@ describe('Idempotency-Key on POST /v1/videos', () => {
     const first = await whileVideoInsertsWait(async () => {
       const running = call(api, 'POST', '/v1/videos', { key: alice.apiKey, json: { prompt }, headers: keyed(key).headers });
       await waitFor(claimed(key), { what: 'the first request to claim the key' });
-
+      console.error('DEBUG claimed');
+      setTimeout(() => console.error('DEBUG logs', JSON.stringify(api.logLines.slice(-15))), 5000);
       const second = await call(api, 'POST', '/v1/videos', { key: alice.apiKey, json: { prompt }, headers: keyed(key).headers });
       expectApiError(second, 409, 'Idempotency-Key');
       expect(second.body.error.code).toBe('idempotency_key_in_use');

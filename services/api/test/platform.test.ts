@@ -30,6 +30,7 @@ describe('GET /openapi.json', () => {
       'POST /admin/users',
       'POST /admin/users/{user_id}/api_keys',
       'POST /v1/videos',
+      'POST /v1/videos/{video_id}/cancel',
       'POST /v1/videos/{video_id}/remix',
     ]);
   });

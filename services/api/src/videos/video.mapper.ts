@@ -1,5 +1,5 @@
 // The one mapping from a videos row to the public video object, field for field with OpenAI's, plus
-// our `cost` and `metadata`.
+// our `cost`, `metadata` and `cancel_requested_at`.
 import type { Video, VideoObject } from '@sora-studio/shared';
 import { unixSeconds } from '../pagination.ts';
 
@@ -20,5 +20,6 @@ export function toVideoObject(video: Video): VideoObject {
     error: video.errorCode === null ? null : { code: video.errorCode, message: video.errorMessage ?? '' },
     cost: { estimated_micros: video.estimatedCostMicros, actual_micros: video.actualCostMicros, currency: 'usd' },
     metadata: video.metadata,
+    cancel_requested_at: unixSeconds(video.cancelRequestedAt),
   };
 }

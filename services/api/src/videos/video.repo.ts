@@ -2,7 +2,7 @@
 // video and a deleted one look the same: not there.
 import { sql, type Transaction } from 'kysely';
 import {
-  lockVideo, reserveCost, type Database, type Db, type ListVideosQuery, type Video, type VideoAsset, type VideoVariant,
+  cancelUnsubmittedVideo, isUntouchedByProvider, lockVideo, reserveCost, type Database, type Db, type ListVideosQuery, type Video, type VideoAsset, type VideoVariant,
 } from '@sora-studio/shared';
 import { afterCursor } from '../pagination.ts';
 
@@ -65,13 +65,16 @@ export async function findAsset(db: Db, videoId: string, variant: VideoVariant):
 
 /**
  * Marks the video deleted, records a `video.deleted` event and forgets its asset rows, returning them so
- * the caller can remove the objects after commit. Ledger rows are never touched. Undefined when the video
- * is not the owner's or was deleted meanwhile.
+ * the caller can remove the objects after commit. A video the provider never had is also cancelled, its
+ * reservation released. Undefined when the video is not the owner's or was deleted meanwhile.
  */
 export async function softDeleteVideo(db: Db, userId: string, videoId: string, requestId: string): Promise<{ video: Video; assets: VideoAsset[] } | undefined> {
   return db.transaction().execute(async (trx) => {
     const current = await lockVideo(trx, videoId);
     if (!current || current.userId !== userId || current.deletedAt !== null) return undefined;
+    // The provider never had it: its reservation goes back now and the worker will not submit it. One the
+    // provider has (or may be getting) is polled to its end and settled by the worker, deleted or not.
+    if (isUntouchedByProvider(current)) await cancelUnsubmittedVideo(trx, current, 'deleted', requestId);
     const video = await trx.updateTable('videos')
       .set({ deletedAt: sql<Date>`now()`, updatedAt: sql<Date>`now()` })
       .where('id', '=', videoId)

@@ -59,7 +59,7 @@ export const videoRoutes: FastifyPluginAsyncZod<VideoRoutesOptions> = async (app
     schema: {
       ...common,
       summary: 'Delete a video and its stored content',
-      description: 'Allowed at any status; an unfinished video stops at its next step. Billing records are kept.',
+      description: 'Allowed at any status. A video not yet at the provider is cancelled and its reserved cost released; one the provider already has runs to its end and is charged what the provider bills, without keeping its content. Billing records are kept.',
       params: VideoIdParamsSchema,
       response: { 200: VideoDeletedSchema, ...ERROR_RESPONSES },
     },

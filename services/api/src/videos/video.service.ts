@@ -122,8 +122,8 @@ export function createVideoService(deps: VideoServiceDeps) {
     },
 
     /**
-     * Soft-deletes at any status. A video still queued or in progress is deleted too: the worker sees
-     * deleted_at and stops, settling or releasing its reservation as usual. Ledger rows are never touched.
+     * Soft-deletes at any status. A video the provider never had is cancelled and released at once; one it
+     * has is still polled to its end and settled by the worker (the provider bills it), its assets not kept.
      */
     async delete(ctx: CallerContext, videoId: string): Promise<{ id: string; object: 'video.deleted'; deleted: true }> {
       const deleted = await softDeleteVideo(deps.db, ctx.userId, videoId, ctx.requestId);
