@@ -7,7 +7,7 @@ import { spawnEmulator } from './emulator-process.ts';
 
 export async function withBenchStack<T>(options: { workers: boolean }, phase: (stack: Stack) => Promise<T>): Promise<T> {
   const emulator = await spawnEmulator(BENCH_EMULATOR_ENV);
-  const stack = await startStack('bench', { emulator, timings: 'default', logs: 'silent', workers: options.workers, env: BENCH_ENV })
+  const stack = await startStack('bench', { emulator, profile: 'production', logs: 'silent', workers: options.workers, env: BENCH_ENV })
     .catch(async (error: unknown) => {
       await emulator.close();
       throw error;

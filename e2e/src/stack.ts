@@ -17,8 +17,8 @@ export interface StackOptions {
   renderMs?: number;
   /** An emulator already running (the bench runs one in a process of its own); the stack leaves it running. */
   emulator?: RunningEmulator;
-  /** 'test' shortens polls and retries (FAST_PIPELINE_ENV); 'default' keeps the production defaults. */
-  timings?: 'test' | 'default';
+  /** 'test' (the default): short polls and retries, small connection pools. 'production': the config's defaults. */
+  profile?: 'test' | 'production';
   /** 'capture' keeps every API and worker log line in `logs`; 'silent' writes none. */
   logs?: 'capture' | 'silent';
   /** Extra environment for the API's and the workers' config. */
@@ -66,11 +66,14 @@ async function startPipelineWorkers(config: Config, storage: Storage, logger: Lo
   };
 }
 
+/** Several test files run a stack each at once, so their pools stay small enough to share one Postgres. */
+const TEST_PROFILE_ENV = { ...FAST_PIPELINE_ENV, DATABASE_POOL_SIZE: '4' };
+
 export async function startStack(label: string, options: StackOptions = {}): Promise<Stack> {
   const emulator = options.emulator ?? await startEmulator({ renderMs: options.renderMs ?? 300 });
   const environment = await createTestEnvironment(label, {
     PROVIDER_BASE_URL: emulator.baseUrl,
-    ...(options.timings === 'default' ? {} : FAST_PIPELINE_ENV),
+    ...(options.profile === 'production' ? {} : TEST_PROFILE_ENV),
     ...options.env,
   });
   const { config, testDb } = environment;

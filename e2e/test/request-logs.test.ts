@@ -24,6 +24,5 @@ describe('request logs', () => {
     const ofRequest = stack.logs.filter((line) => line.requestId === requestId).map((line) => `${String(line.service)}: ${String(line.msg)}`);
     expect(ofRequest[0]).toBe('api: incoming request');
     expect(ofRequest).toEqual(expect.arrayContaining(['api: video queued', 'worker: submitted', 'worker: completed']));
-    expect(ofRequest.at(-1)).toBe('worker: completed');
   });
 });

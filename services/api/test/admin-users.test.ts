@@ -47,7 +47,7 @@ describe('PATCH /admin/users/:user_id', () => {
     for (const route of v1Routes) {
       const { method, path } = concreteRoute(route, { video_id: 'video_x' });
       const result = await call(api, method, path, { key: user.apiKey });
-      expect({ route, status: result.status, code: result.body.error?.code }).toEqual({ route, status: 401, code: 'invalid_api_key' });
+      expect({ route, status: result.status, code: result.body.error?.code }).toEqual({ route, status: 401, code: 'user_disabled' });
     }
 
     const enabled = await admin('PATCH', `/admin/users/${user.id}`, { disabled: false });

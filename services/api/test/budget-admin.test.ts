@@ -1,7 +1,9 @@
 // The admin's side of budgets: new users' defaults, reading and changing limits (audited, applied at once),
 // and the ledger check endpoint.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import OpenAI from 'openai';
 import { BudgetListSchema } from '@sora-studio/shared';
+import { completeReservedVideo } from '@sora-studio/testkit';
 import { ADMIN_KEY, call, expectApiError, startApi, type ApiHarness } from './api-harness.ts';
 import { createVideo, DEFAULT_VIDEO_MICROS, expectLedgerReconciles, setBudgets } from './budget-support.ts';
 
@@ -124,6 +126,22 @@ describe('PATCH /admin/users/:user_id/budgets', () => {
     expectApiError(await call(api, 'GET', `/admin/users/${user.id}/budgets`, { key: user.apiKey }), 403);
     expectApiError(await call(api, 'GET', `/admin/users/${user.id}/budgets`), 401);
     expect(await api.db.selectFrom('budgets').select('id').where('userId', '=', user.id).execute()).toEqual([]);
+  });
+});
+
+describe('a refused submit', () => {
+  it('refuses a remix the budget cannot hold, once, through the openai SDK that would retry a plain 429, leaving nothing', async () => {
+    const user = await api.newUser();
+    await setBudgets(api, user.id, [{ period: 'month', limit_micros: DEFAULT_VIDEO_MICROS }]);
+    const source = (await createVideo(api, user.apiKey)).body.id as string;
+    await completeReservedVideo(api.db, source);
+    const sdk = new OpenAI({ apiKey: user.apiKey, baseURL: `${api.origin}/v1`, maxRetries: 2 });
+    const requestsBefore = api.logLines.filter((line) => line.msg === 'request completed').length;
+
+    await expect(sdk.videos.remix(source, { prompt: 'again' })).rejects.toMatchObject({ status: 429, type: 'insufficient_quota', code: 'insufficient_quota' });
+
+    expect(api.logLines.filter((line) => line.msg === 'request completed').length - requestsBefore).toBe(1);
+    expect(await api.db.selectFrom('videos').select('id').where('userId', '=', user.id).execute()).toEqual([{ id: source }]);
   });
 });
 

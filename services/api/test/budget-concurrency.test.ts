@@ -44,7 +44,10 @@ it(`${SUBMITS} concurrent submits against a budget that fits exactly ${FITS} cre
   const accepted = results.filter((result) => result.status === 200);
   const refused = results.filter((result) => result.status === 429);
   expect({ accepted: accepted.length, refused: refused.length }).toEqual({ accepted: FITS, refused: SUBMITS - FITS });
-  for (const result of refused) expect(result.body.error).toMatchObject({ type: 'insufficient_quota', code: 'insufficient_quota' });
+  for (const result of refused) {
+    expect(result.body.error).toMatchObject({ type: 'insufficient_quota', code: 'insufficient_quota' });
+    expect(result.headers.get('x-should-retry')).toBe('false');
+  }
   expect(refused[0]!.body.error.message).toContain('limit $4.00, spent $0.00, reserved $4.00, asked $0.40');
 
   const videos = await api.db.selectFrom('videos').select('id').where('userId', '=', user.id).execute();

@@ -138,11 +138,11 @@ describe('DELETE /v1/videos/:video_id', () => {
     expectApiError(await content(video.id), 404);
   });
 
-  it('deletes a video that is still queued; the worker stops at deleted_at', async () => {
+  it('deletes a video that is still queued, cancelling it since the provider never had it', async () => {
     const video = await sdk.videos.create({ prompt: 'never mind' });
     expect((await sdk.videos.delete(video.id)).deleted).toBe(true);
     const row = await api.db.selectFrom('videos').select(['status', 'deletedAt']).where('id', '=', video.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ status: 'queued', deletedAt: expect.any(Date) });
+    expect(row).toMatchObject({ status: 'cancelled', deletedAt: expect.any(Date) });
   });
 });
 

@@ -2,8 +2,7 @@
 // video. Each hold is one conditional UPDATE of the period's counter row: under READ COMMITTED a concurrent
 // submit waits for the row lock and then re-checks the condition on the new row, so no interleaving can
 // reserve past the limit. Budgets are taken in id order, so two submits never lock them crosswise.
-import type { Transaction } from 'kysely';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Budget, Database, Video } from '../db/database.ts';
 import { InsufficientQuotaError } from '../errors.ts';
 import { periodStartSql } from './budget-period.ts';
@@ -20,7 +19,8 @@ function refusal(budget: Budget, counters: { spentMicros: number; reservedMicros
   return new InsufficientQuotaError(
     `Insufficient quota in ${describeBudget(budget)}: limit ${formatUsd(budget.limitMicros)}, spent ${formatUsd(counters.spentMicros)}, ` +
     `reserved ${formatUsd(counters.reservedMicros)}, asked ${formatUsd(askedMicros)} (${formatUsd(leftMicros)} left). Nothing was queued.`,
-    { code: 'insufficient_quota' },
+    // OpenAI's SDKs retry a 429 unless told not to; waiting does not make room in a budget.
+    { code: 'insufficient_quota', headers: { 'x-should-retry': 'false' } },
   );
 }
 

@@ -1,8 +1,7 @@
 // Closing a video's holds when its cost is settled or released: each budget it was reserved against gives
 // the reservation back and counts what was spent (0 on a release). Spent may pass the limit when the
 // provider delivered more than was asked; it billed that, so settlement never refuses.
-import type { Transaction } from 'kysely';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { recordThresholdCrossings } from './budget-events.ts';
 

@@ -9,16 +9,16 @@ export interface ActiveApiKey {
   userId: string;
   role: UserRole;
   rateLimitPerMinute: number | null;
+  userDisabledAt: Date | null;
 }
 
-/** The key and its owner, if the key exists, is not revoked, and its user is not disabled. */
+/** The key and its owner, if the key exists and is not revoked; the caller refuses a disabled owner. */
 export async function findActiveApiKey(db: Db, hash: string): Promise<ActiveApiKey | undefined> {
   return db.selectFrom('apiKeys')
     .innerJoin('users', 'users.id', 'apiKeys.userId')
-    .select(['apiKeys.id as apiKeyId', 'apiKeys.prefix', 'apiKeys.lastUsedAt', 'users.id as userId', 'users.role', 'users.rateLimitPerMinute'])
+    .select(['apiKeys.id as apiKeyId', 'apiKeys.prefix', 'apiKeys.lastUsedAt', 'users.id as userId', 'users.role', 'users.rateLimitPerMinute', 'users.disabledAt as userDisabledAt'])
     .where('apiKeys.hash', '=', hash)
     .where('apiKeys.revokedAt', 'is', null)
-    .where('users.disabledAt', 'is', null)
     .executeTakeFirst();
 }
 

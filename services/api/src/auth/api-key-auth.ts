@@ -10,8 +10,9 @@ const TOUCH_INTERVAL_MS = 60_000;
 export async function authenticateApiKey(db: Db, key: string): Promise<AuthenticatedUser> {
   const found = await findActiveApiKey(db, hashApiKey(key));
   if (!found) {
-    throw new AuthenticationError(`Incorrect API key provided: ${key.slice(0, 7)}…. The key is unknown, revoked, or its user is disabled.`, { code: 'invalid_api_key' });
+    throw new AuthenticationError(`Incorrect API key provided: ${key.slice(0, 7)}…. The key is unknown or revoked.`, { code: 'invalid_api_key' });
   }
+  if (found.userDisabledAt) throw new AuthenticationError('The API key\'s user is disabled.', { code: 'user_disabled' });
   if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
     await touchApiKey(db, found.apiKeyId, TOUCH_INTERVAL_MS);
   }

@@ -24,9 +24,14 @@ export const ADMIN_KEY_ACTOR = 'admin-key';
  */
 export function bindCaller(request: FastifyRequest, reply: FastifyReply, user: AuthenticatedUser): void {
   const { credential } = user;
-  const bindings = credential.kind === 'api_key'
+  const bindings: Record<string, string> = credential.kind === 'api_key'
     ? { userId: user.id, keyPrefix: credential.keyPrefix }
     : { userId: user.id, oidcSubject: credential.subject };
+  bindLog(request, reply, bindings);
+}
+
+/** Adds fields to every later log line of the request, the access log included. */
+export function bindLog(request: FastifyRequest, reply: FastifyReply, bindings: Record<string, string>): void {
   const log = request.log.child(bindings);
   request.log = log;
   reply.log = log;

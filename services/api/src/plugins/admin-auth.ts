@@ -6,7 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AuthenticationError, PermissionDeniedError } from '@sora-studio/shared';
-import { ADMIN_KEY_ACTOR, bindCaller } from '../auth/authenticated-user.ts';
+import { ADMIN_KEY_ACTOR, bindCaller, bindLog } from '../auth/authenticated-user.ts';
 import type { BearerAuthenticator } from '../auth/bearer-auth.ts';
 import { sendError } from './error-handler.ts';
 
@@ -50,6 +50,7 @@ async function admit(app: FastifyInstance, opts: AdminAuthOptions, request: Fast
   const presented = presentedAdminKey(request);
   if (presented !== null && sameSecret(presented, opts.adminApiKey)) {
     request.adminActor = ADMIN_KEY_ACTOR;
+    bindLog(request, reply, { adminActor: ADMIN_KEY_ACTOR });
     await app.limitRequest(request, reply, ADMIN_KEY_ACTOR);
     return;
   }

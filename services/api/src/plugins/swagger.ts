@@ -24,12 +24,13 @@ export const swaggerPlugin = fp(async (app: FastifyInstance) => {
       },
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'A user API key (`sk_…`).' },
-          adminKey: { type: 'http', scheme: 'bearer', description: 'The ADMIN_API_KEY of the deployment.' },
+          apiKey: { type: 'http', scheme: 'bearer', description: 'A user API key (`sk_…`), or an OIDC token (JWT) when OIDC is configured.' },
+          adminKey: { type: 'http', scheme: 'bearer', description: 'The ADMIN_API_KEY of the deployment, or the API key or OIDC token of a user with role admin.' },
         },
       },
       tags: [
         { name: 'videos', description: 'OpenAI-compatible video generation' },
+        { name: 'usage', description: 'Your spending, reservations and budgets' },
         { name: 'admin', description: 'Users and API keys' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
