@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_CATALOG, priceVideoMicros, type Video } from '@sora-studio/shared';
 import { createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
-import type { ProviderVideo } from '../src/index.ts';
+import type { ProviderClient, ProviderVideo } from '../src/index.ts';
 import { finalizeVideo } from '../src/steps/finalize.ts';
 import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
 import { submitNow } from './support/submit-now.ts';
@@ -64,5 +64,24 @@ describe('finalize', () => {
     const { video, rendered } = await renderedVideo();
     const done = await finalizeVideo(video, rendered, { ...world.stepDeps, config: { ...world.config, ASSET_RETENTION_SECONDS: 3600 } });
     expect(done.expiresAt!.getTime() - done.completedAt!.getTime()).toBe(3_600_000);
+  });
+
+  it('refuses a download that ended early, recording no asset and no money', async () => {
+    const { video, rendered } = await renderedVideo();
+    const cutShort: ProviderClient = {
+      ...world.provider,
+      async downloadContent(id, variant) {
+        const content = await world.provider.downloadContent(id, variant);
+        // The connection drops after the first chunk, without an error: only the announced length tells.
+        async function* firstChunkOnly() {
+          for await (const chunk of content.body) { yield chunk.subarray(0, 16); return; }
+        }
+        return { ...content, body: firstChunkOnly() };
+      },
+    };
+    await expect(finalizeVideo(video, rendered, { ...world.stepDeps, provider: cutShort }))
+      .rejects.toMatchObject({ kind: 'retryable', code: 'provider_incomplete_content' });
+    expect(await testDb.db.selectFrom('videoAssets').select('variant').where('videoId', '=', video.id).execute()).toEqual([]);
+    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
   });
 });

@@ -40,7 +40,12 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions): ProviderClien
     downloadContent: (providerVideoId, variant) => classified(async (): Promise<ProviderContent> => {
       const response = await client.videos.downloadContent(providerVideoId, { variant });
       if (!response.body) throw new Error(`The provider sent no body for the ${variant} of ${providerVideoId}`);
-      return { body: response.body, contentType: response.headers.get('content-type') ?? FALLBACK_CONTENT_TYPES[variant] };
+      const length = response.headers.get('content-length');
+      return {
+        body: response.body,
+        contentType: response.headers.get('content-type') ?? FALLBACK_CONTENT_TYPES[variant],
+        contentLength: length === null ? null : Number(length),
+      };
     }),
     remixVideo: (providerVideoId, prompt, request) => classified(async () =>
       toProviderVideo(await client.videos.remix(providerVideoId, { prompt }, idempotent(request)))),

@@ -34,6 +34,8 @@ export interface IdempotentRequest {
 export interface ProviderContent {
   body: AsyncIterable<Uint8Array>;
   contentType: string;
+  /** The Content-Length the provider announced, to tell a complete download from a cut one; null if none. */
+  contentLength: number | null;
 }
 
 export interface ProviderClient {

@@ -6,6 +6,7 @@ import {
   assetKey, lockVideo, priceVideoMicros, settleVideoCost, TERMINAL_STATUSES, updateVideo, VIDEO_VARIANTS, type Video, type VideoVariant,
 } from '@sora-studio/shared';
 import type { ProviderVideo } from '../provider/provider-client.ts';
+import { ProviderError } from '../provider/provider-errors.ts';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
 import { deleteVideoAssets, upsertVideoAsset } from '../videos/video-asset.repo.ts';
 
@@ -50,6 +51,14 @@ async function copyAsset(videoId: string, providerVideoId: string, variant: Vide
   const content = await deps.provider.downloadContent(providerVideoId, variant);
   const storageKey = assetKey(videoId, variant);
   const stored = await deps.storage.put(storageKey, content.body, content.contentType);
+  // A cut connection can end a stream early without an error; such an asset must never be recorded as done.
+  if (stored.bytes === 0 || (content.contentLength !== null && stored.bytes !== content.contentLength)) {
+    throw new ProviderError('retryable', {
+      status: null,
+      code: 'provider_incomplete_content',
+      message: `The provider's ${variant} of ${providerVideoId} arrived with ${stored.bytes} of ${content.contentLength ?? 'unknown'} bytes`,
+    });
+  }
   await upsertVideoAsset(deps.db, { videoId, variant, storageKey, bytes: stored.bytes, sha256: stored.sha256, contentType: content.contentType });
   deps.logger.debug({ variant, bytes: stored.bytes }, 'asset stored');
 }
