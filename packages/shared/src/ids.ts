@@ -8,7 +8,3 @@ export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   const time = now.toString(16).padStart(12, '0');
   return `${prefix}_${time}${randomBytes(10).toString('hex')}`;
 }
-
-export function hasPrefix(id: string, prefix: IdPrefix): boolean {
-  return id.startsWith(`${prefix}_`);
-}

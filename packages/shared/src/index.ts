@@ -5,6 +5,7 @@ export * from './errors.ts';
 export * from './ids.ts';
 export * from './logger.ts';
 export * from './redis.ts';
+export * from './shutdown.ts';
 export * from './queues.ts';
 export * from './catalog/model-catalog.ts';
 export * from './catalog/pricing.ts';

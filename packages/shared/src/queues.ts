@@ -1,6 +1,7 @@
 // Queue names, job names, payloads and options, declared once for the producer (API) and the processor (worker).
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { z } from 'zod';
+import type { Config } from './config.ts';
 
 /** One job per video drives it through submit → poll → finalize; its id is the video id. */
 export const VIDEO_QUEUE = 'video-pipeline';
@@ -19,6 +20,11 @@ export const RECONCILE_VIDEOS_JOB = 'reconcile-videos';
 export interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
+}
+
+/** The API (first enqueue) and the worker's reconciler (re-enqueue) give a video's job the same retries. */
+export function retryPolicyOf(config: Pick<Config, 'JOB_ATTEMPTS' | 'RETRY_BASE_DELAY_MS'>): RetryPolicy {
+  return { attempts: config.JOB_ATTEMPTS, baseDelayMs: config.RETRY_BASE_DELAY_MS };
 }
 
 export function driveVideoJobOptions(videoId: string, retry: RetryPolicy): JobsOptions {

@@ -1,4 +1,6 @@
-// Independent checks of delivered media: mp4box parses an MP4; a JPEG is recognised by its start and end markers.
+// Independent checks of delivered media: mp4box parses an MP4; jpeg-js decodes a JPEG, and a JPEG's start and
+// end markers recognise one without decoding it.
+import jpeg from 'jpeg-js';
 import { createFile, MP4BoxBuffer, type Movie } from 'mp4box';
 
 export function parseMp4(bytes: Uint8Array): Promise<Movie> {
@@ -15,4 +17,9 @@ export function parseMp4(bytes: Uint8Array): Promise<Movie> {
 export function isJpeg(bytes: Uint8Array): boolean {
   const n = bytes.length;
   return n > 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff && bytes[n - 2] === 0xff && bytes[n - 1] === 0xd9;
+}
+
+/** The image's size and its RGBA pixels; throws when the bytes are not a valid JPEG. */
+export function decodeJpeg(bytes: Uint8Array): { width: number; height: number; data: Uint8Array } {
+  return jpeg.decode(bytes, { useTArray: true });
 }

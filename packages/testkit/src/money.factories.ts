@@ -1,6 +1,6 @@
-// Budgets and videos with their money, for the money tests, written through the same ledger functions the API
-// and the worker call: a submit reserves in the transaction that inserts the video; an end settles or releases
-// under the video's lock, as finalize and a failure do.
+// Budgets and videos with their money, written through the same ledger functions the API and the worker call:
+// a submit reserves in the transaction that inserts the video; an end settles or releases under the video's
+// lock, as finalize and a failure do.
 import {
   DEFAULT_MODEL_CATALOG, lockVideo, newId, priceVideoMicros, releaseReservation, reserveCost, settleVideoCost, updateVideo,
   type BudgetPeriod, type Db, type Settlement, type Video,
@@ -22,13 +22,35 @@ export function videoPriceMicros(shape: VideoShapeInput = {}): number {
   return priceVideoMicros(DEFAULT_MODEL_CATALOG, { model: shape.model ?? 'sora-2', size: shape.size ?? '720x1280', seconds: String(shape.seconds ?? 4) });
 }
 
-/** Rejects with InsufficientQuotaError, leaving nothing behind, when a budget has no room. */
-export async function createReservedVideo(db: Db, userId: string, shape: VideoShapeInput = {}): Promise<Video> {
-  const estimatedCostMicros = videoPriceMicros(shape);
+/** What a test may choose about a queued video; the rest is what the API writes for a plain create. */
+export interface QueuedVideoInput extends VideoShapeInput {
+  prompt?: string;
+  remixedFromVideoId?: string;
+  inputReferenceUrl?: string;
+  inputReferenceKey?: string;
+}
+
+/**
+ * A queued video and the reservation of its estimated cost, in one transaction, as the API's create writes
+ * them. Rejects with InsufficientQuotaError, leaving nothing behind, when a budget has no room.
+ */
+export async function createReservedVideo(db: Db, userId: string, input: QueuedVideoInput = {}): Promise<Video> {
+  const estimatedCostMicros = videoPriceMicros(input);
   return db.transaction().execute(async (trx) => {
     const video = await trx.insertInto('videos').values({
-      id: newId('video'), userId, model: shape.model ?? 'sora-2', prompt: 'money test', seconds: shape.seconds ?? 4,
-      size: shape.size ?? '720x1280', status: 'queued', provider: 'emulator', estimatedCostMicros, requestId: null,
+      id: newId('video'),
+      userId,
+      model: input.model ?? 'sora-2',
+      prompt: input.prompt ?? 'a red fox crossing a snowy field',
+      seconds: input.seconds ?? 4,
+      size: input.size ?? '720x1280',
+      status: 'queued',
+      provider: 'emulator',
+      estimatedCostMicros,
+      remixedFromVideoId: input.remixedFromVideoId ?? null,
+      inputReferenceUrl: input.inputReferenceUrl ?? null,
+      inputReferenceKey: input.inputReferenceKey ?? null,
+      requestId: newId('req'),
     }).returningAll().executeTakeFirstOrThrow();
     await reserveCost(trx, video, estimatedCostMicros);
     return video;

@@ -53,6 +53,7 @@ export function jsonBodyLimit(config: Config): number {
 export function buildApp(deps: AppDeps) {
   const { config, db, redis, queues, storage } = deps;
   const bodyLimit = jsonBodyLimit(config);
+  const uploadLimits = { maxFileBytes: config.MAX_UPLOAD_BYTES, maxFieldBytes: bodyLimit };
   const usage = createUsageService({ db });
   const app = Fastify({
     loggerInstance: deps.logger,
@@ -85,16 +86,10 @@ export function buildApp(deps: AppDeps) {
     await v1.register(multipartPlugin);
     await v1.register(apiKeyAuthPlugin, { authenticate });
     await v1.register(idempotencyPlugin, { idempotency: createIdempotencyService({ db, ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }) });
-    await v1.register(videoRoutes, {
-      videos: createVideoService({ config, db, queues, storage }),
-      upload: { maxFileBytes: config.MAX_UPLOAD_BYTES, maxFieldBytes: bodyLimit },
-    });
+    await v1.register(videoRoutes, { videos: createVideoService({ config, db, queues, storage }), upload: uploadLimits });
     await v1.register(videoContentRoutes, { content: createVideoContentService({ db, storage }) });
     await v1.register(videoCancelRoutes, { cancels: createVideoCancelService({ db }) });
-    await v1.register(videoQuoteRoutes, {
-      quotes: createVideoQuoteService({ config, db }),
-      upload: { maxFileBytes: config.MAX_UPLOAD_BYTES, maxFieldBytes: bodyLimit },
-    });
+    await v1.register(videoQuoteRoutes, { quotes: createVideoQuoteService({ config, db }), upload: uploadLimits });
     await v1.register(usageRoutes, { usage });
   }, { prefix: '/v1' });
 

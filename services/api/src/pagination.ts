@@ -26,10 +26,3 @@ export function listPage<Row extends { id: string }, T>(rows: Row[], limit: numb
     has_more: rows.length > limit,
   };
 }
-
-/** Unix seconds, as the API speaks time. */
-export function unixSeconds(date: Date): number;
-export function unixSeconds(date: Date | null): number | null;
-export function unixSeconds(date: Date | null): number | null {
-  return date === null ? null : Math.floor(date.getTime() / 1000);
-}

@@ -1,6 +1,8 @@
 // The API process: configuration from the environment, dependencies, listen, and a graceful stop on
 // SIGTERM/SIGINT (stop accepting, finish requests in flight, then close queues, Redis and Postgres).
-import { createDb, createLogger, createRedis, createStorage, createVideoQueues, loadConfig } from '@sora-studio/shared';
+import {
+  createDb, createLogger, createRedis, createStorage, createVideoQueues, loadConfig, onShutdownSignals,
+} from '@sora-studio/shared';
 import { buildApp } from './app.ts';
 
 const config = loadConfig();
@@ -16,25 +18,12 @@ for (const queue of [queues.pipeline, queues.maintenance]) {
 }
 const app = buildApp({ config, db, redis, queues, storage, logger });
 
-let stopping = false;
-async function stop(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down');
-  try {
-    await app.close();
-    await queues.close();
-    await redis.quit();
-    await db.destroy();
-    logger.info('stopped');
-    process.exit(0);
-  } catch (error) {
-    logger.error({ err: error }, 'unclean shutdown');
-    process.exit(1);
-  }
-}
-process.once('SIGTERM', () => void stop('SIGTERM'));
-process.once('SIGINT', () => void stop('SIGINT'));
+onShutdownSignals(logger, async () => {
+  await app.close();
+  await queues.close();
+  await redis.quit();
+  await db.destroy();
+});
 
 try {
   await app.listen({ host: config.API_HOST, port: config.API_PORT });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyCreatedSchema, ApiKeyListSchema, UserListSchema, UserObjectSchema } from '@sora-studio/shared';
-import { buildApp } from '../src/index.ts';
-import { ADMIN_KEY, call, expectApiError, startApi, type ApiHarness } from './api-harness.ts';
+import { ADMIN_KEY, call, expectApiError, startApi, twinApp, type ApiHarness } from './api-harness.ts';
 
 let api: ApiHarness;
 
@@ -32,7 +31,7 @@ describe('admin authentication', () => {
 
   it('answers 403 on every admin route, Bull Board included, when ADMIN_API_KEY is not configured', async () => {
     const { ADMIN_API_KEY: _unset, ...config } = api.config;
-    const app = buildApp({ config, db: api.db, redis: api.redis, queues: api.queues, storage: api.storage, logger: api.app.log as never });
+    const app = twinApp(api, { config });
     try {
       for (const [method, url] of [['GET', '/admin/users'], ['POST', '/admin/users'], ['DELETE', '/admin/api_keys/key_x'], ['GET', '/admin/queues']] as const) {
         const response = await app.inject({ method, url, headers: { authorization: `Bearer ${ADMIN_KEY}` } });

@@ -3,10 +3,11 @@
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import {
-  ErrorBodySchema, createRedis, createStorage, createVideoQueues, type Config, type Db, type Storage, type VideoQueues,
+  ErrorBodySchema, createLogger, createRedis, createStorage, createVideoQueues, type Config, type Db, type Logger, type Storage,
+  type VideoQueues,
 } from '@sora-studio/shared';
 import { captureLogs, createTestEnvironment, createUserWithKey, type LogLine, type TestUser } from '@sora-studio/testkit';
-import { buildApp, type App } from '../src/index.ts';
+import { buildApp, type App, type AppDeps } from '../src/index.ts';
 
 export const ADMIN_KEY = 'admin-key-for-tests-0123456789abcdef';
 
@@ -21,6 +22,8 @@ export interface ApiHarness {
   storage: Storage;
   /** Every log line the app wrote, parsed. */
   logLines: LogLine[];
+  /** The app's logger, whose lines land in `logLines`. */
+  logger: Logger;
   newUser(): Promise<TestUser>;
   close(): Promise<void>;
 }
@@ -32,19 +35,19 @@ export async function startApi(label: string, env: Record<string, string> = {}):
   const queues = createVideoQueues(redis, config.REDIS_PREFIX);
   const storage = createStorage(config, 'http://127.0.0.1/storage');
   const logs = captureLogs('info');
-  const app = buildApp({ config, db: testDb.db, redis, queues, storage, logger: logs.logger('api') });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const logger = logs.logger('api');
+  const app = buildApp({ config, db: testDb.db, redis, queues, storage, logger });
+  const origin = await listenLocally(app);
   return {
     app,
-    origin: `http://127.0.0.1:${port}`,
+    origin,
     config,
     db: testDb.db,
     redis,
     queues,
     storage,
     logLines: logs.lines,
+    logger,
     newUser: () => createUserWithKey(testDb.db),
     async close() {
       await app.close();
@@ -53,6 +56,19 @@ export async function startApi(label: string, env: Record<string, string> = {}):
       await environment.close();
     },
   };
+}
+
+/** Listens on 127.0.0.1 and a free port; the origin, e.g. http://127.0.0.1:41234. */
+export async function listenLocally(app: App): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}
+
+/** A second, silent app on the harness's dependencies, with the ones a test varies replaced. Close it in the test. */
+export function twinApp(api: ApiHarness, replaced: Partial<AppDeps> = {}): App {
+  const { config, db, redis, queues, storage } = api;
+  return buildApp({ config, db, redis, queues, storage, logger: createLogger('api', 'silent'), ...replaced });
 }
 
 export interface CallResult {

@@ -1,11 +1,10 @@
 // 200 submits at once, over real HTTP, against a monthly budget that fits exactly 10 videos: exactly 10 are
 // created and exactly their cost is reserved. The API runs with a pool of 40 connections, so the
 // reservations really race in Postgres rather than queueing for a connection.
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDb, type Db } from '@sora-studio/shared';
-import { buildApp, type App } from '../src/index.ts';
-import { call, startApi, type ApiHarness } from './api-harness.ts';
+import type { App } from '../src/index.ts';
+import { call, listenLocally, startApi, twinApp, type ApiHarness } from './api-harness.ts';
 import { countersOf, DEFAULT_VIDEO_MICROS, expectLedgerReconciles, setBudgets } from './budget-support.ts';
 
 const SUBMITS = 200;
@@ -19,10 +18,8 @@ let racingOrigin: string;
 beforeAll(async () => {
   api = await startApi('api_budget_race', { RATE_LIMIT_USER_PER_MINUTE: '100000' });
   racingDb = createDb(api.config.DATABASE_URL, { poolSize: 40 });
-  racingApp = buildApp({ ...api, db: racingDb, logger: pino({ level: 'silent' }) });
-  await racingApp.listen({ host: '127.0.0.1', port: 0 });
-  const address = racingApp.server.address();
-  racingOrigin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  racingApp = twinApp(api, { db: racingDb });
+  racingOrigin = await listenLocally(racingApp);
 });
 afterAll(async () => {
   await racingApp?.close();

@@ -3,11 +3,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/index.ts';
 import { adminMadeUser, type AdminMadeUser } from './admin-fixtures.ts';
-import { ADMIN_KEY, call, expectApiError, startApi, type ApiHarness } from './api-harness.ts';
+import { ADMIN_KEY, call, expectApiError, startApi, twinApp, type ApiHarness } from './api-harness.ts';
 
 const ISSUER = 'https://login.example.test/';
 const AUDIENCE = 'sora-studio';
@@ -125,10 +123,7 @@ describe('OIDC bearer tokens', () => {
   });
 
   it('answers 503 when the key set cannot be fetched', async () => {
-    const app = buildApp({
-      config: { ...api.config, OIDC_JWKS_URL: 'http://127.0.0.1:1/jwks.json' },
-      db: api.db, redis: api.redis, queues: api.queues, storage: api.storage, logger: pino({ level: 'silent' }),
-    });
+    const app = twinApp(api, { config: { ...api.config, OIDC_JWKS_URL: 'http://127.0.0.1:1/jwks.json' } });
     try {
       const response = await app.inject({ method: 'GET', url: '/v1/videos', headers: { authorization: `Bearer ${await token()}` } });
       expect({ status: response.statusCode, code: response.json().error.code }).toEqual({ status: 503, code: 'oidc_unavailable' });
@@ -139,7 +134,7 @@ describe('OIDC bearer tokens', () => {
 
   it('refuses a token with 401 when OIDC is not configured', async () => {
     const { OIDC_ISSUER: _issuer, OIDC_AUDIENCE: _audience, OIDC_JWKS_URL: _url, ...config } = api.config;
-    const app = buildApp({ config, db: api.db, redis: api.redis, queues: api.queues, storage: api.storage, logger: pino({ level: 'silent' }) });
+    const app = twinApp(api, { config });
     try {
       const response = await app.inject({ method: 'GET', url: '/v1/videos', headers: { authorization: `Bearer ${await token()}` } });
       expect({ status: response.statusCode, code: response.json().error.code }).toEqual({ status: 401, code: 'oidc_not_configured' });

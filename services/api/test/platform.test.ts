@@ -1,8 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, createLogger } from '@sora-studio/shared';
-import { buildApp } from '../src/index.ts';
-import { call, expectApiError, startApi, type ApiHarness } from './api-harness.ts';
+import { createDb } from '@sora-studio/shared';
+import { call, expectApiError, startApi, twinApp, type ApiHarness } from './api-harness.ts';
 
 let api: ApiHarness;
 beforeAll(async () => { api = await startApi('api_platform'); });
@@ -72,7 +71,7 @@ describe('health', () => {
 
   it('GET /ready answers 503 naming Postgres when it does not answer, while /health stays 200', async () => {
     const deadDb = createDb('postgres://postgres@127.0.0.1:1/nowhere');
-    const app = buildApp({ config: api.config, db: deadDb, redis: api.redis, queues: api.queues, storage: api.storage, logger: createLogger('api', 'silent') });
+    const app = twinApp(api, { db: deadDb });
     try {
       const ready = await app.inject({ method: 'GET', url: '/ready' });
       expect({ status: ready.statusCode, body: ready.json() }).toEqual({ status: 503, body: { status: 'unavailable', checks: { postgres: 'failed', redis: 'ok' } } });
@@ -98,7 +97,7 @@ describe('errors', () => {
   it('an unexpected failure is a 500 server_error that reveals nothing, with the request id to quote', async () => {
     // A database that refuses connections makes every authenticated request fail below the API.
     const deadDb = createDb('postgres://postgres@127.0.0.1:1/secret_database_name');
-    const app = buildApp({ config: api.config, db: deadDb, redis: api.redis, queues: api.queues, storage: api.storage, logger: createLogger('api', 'silent') });
+    const app = twinApp(api, { db: deadDb });
     try {
       const response = await app.inject({ method: 'GET', url: '/v1/videos', headers: { authorization: 'Bearer sk_whatever', 'x-request-id': 'incident-1' } });
       expect(response.statusCode).toBe(500);

@@ -1,9 +1,7 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '@sora-studio/shared';
-import { buildApp } from '../src/index.ts';
 import { adminMadeUser } from './admin-fixtures.ts';
-import { ADMIN_KEY, call, expectApiError, startApi, type ApiHarness, type CallResult } from './api-harness.ts';
+import { ADMIN_KEY, call, expectApiError, listenLocally, startApi, twinApp, type ApiHarness, type CallResult } from './api-harness.ts';
 
 const USER_LIMIT = 3;
 const ADMIN_LIMIT = 40;
@@ -97,11 +95,9 @@ describe('rate limits', () => {
   it('keeps the counter in Redis: two API instances on one Redis share a key\'s bucket', async () => {
     const user = await adminMadeUser(api);
     const twinRedis = createRedis(api.config.REDIS_URL);
-    const twin = buildApp({ config: api.config, db: api.db, redis: twinRedis, queues: api.queues, storage: api.storage, logger: pino({ level: 'silent' }) });
+    const twin = twinApp(api, { redis: twinRedis });
     try {
-      await twin.listen({ host: '127.0.0.1', port: 0 });
-      const address = twin.server.address();
-      const twinOrigin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const twinOrigin = await listenLocally(twin);
       expect(limitHeaders(await listVideos(user.apiKey))).toEqual({ status: 200, limit: '3', remaining: '2' });
       expect(limitHeaders(await listVideos(user.apiKey, twinOrigin))).toEqual({ status: 200, limit: '3', remaining: '1' });
       expect(limitHeaders(await listVideos(user.apiKey))).toEqual({ status: 200, limit: '3', remaining: '0' });
@@ -117,7 +113,7 @@ describe('rate limits', () => {
     const user = await adminMadeUser(api);
     const deadRedis = createRedis('redis://127.0.0.1:1');
     deadRedis.on('error', () => undefined);
-    const app = buildApp({ config: api.config, db: api.db, redis: deadRedis, queues: api.queues, storage: api.storage, logger: pino({ level: 'silent' }) });
+    const app = twinApp(api, { redis: deadRedis });
     try {
       const started = Date.now();
       const response = await app.inject({ method: 'GET', url: '/v1/videos', headers: { authorization: `Bearer ${user.apiKey}` } });

@@ -1,12 +1,10 @@
 // The routes the app registers, read from Fastify's own onRoute hook on a twin of the harness's app, so a
 // test that must cover every route notices a new one.
-import { pino } from 'pino';
-import { buildApp } from '../src/index.ts';
-import type { ApiHarness } from './api-harness.ts';
+import { twinApp, type ApiHarness } from './api-harness.ts';
 
 /** `METHOD /url` with Fastify's parameter syntax, e.g. `GET /v1/videos/:video_id`. HEAD routes mirror GET and are left out. */
 export async function registeredRoutes(api: ApiHarness, prefix: string): Promise<string[]> {
-  const app = buildApp({ config: api.config, db: api.db, redis: api.redis, queues: api.queues, storage: api.storage, logger: pino({ level: 'silent' }) });
+  const app = twinApp(api);
   const routes = new Set<string>();
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {

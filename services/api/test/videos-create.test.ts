@@ -5,8 +5,8 @@ import {
   VideoObjectSchema, createRedis, createVideoQueues, DRIVE_VIDEO_JOB, type VideoQueues,
 } from '@sora-studio/shared';
 import type { TestUser } from '@sora-studio/testkit';
-import { buildApp } from '../src/index.ts';
-import { call, expectApiError, PNG_BYTES, startApi, type ApiHarness } from './api-harness.ts';
+import type { App } from '../src/index.ts';
+import { call, expectApiError, PNG_BYTES, startApi, twinApp, type ApiHarness } from './api-harness.ts';
 
 const OPENAI_VIDEO_KEYS = [
   'completed_at', 'created_at', 'error', 'expires_at', 'id', 'model', 'object', 'progress', 'prompt',
@@ -126,7 +126,7 @@ describe('POST /v1/videos', () => {
 
 describe('POST /v1/videos with Redis unreachable', () => {
   let deadQueues: VideoQueues;
-  let deadApp: ReturnType<typeof buildApp>;
+  let deadApp: App;
   let deadRedis: ReturnType<typeof createRedis>;
 
   beforeAll(async () => {
@@ -136,7 +136,7 @@ describe('POST /v1/videos with Redis unreachable', () => {
     deadQueues = createVideoQueues(deadRedis, api.config.REDIS_PREFIX);
     deadQueues.pipeline.on('error', () => undefined);
     deadQueues.maintenance.on('error', () => undefined);
-    deadApp = buildApp({ config: api.config, db: api.db, redis: deadRedis, queues: deadQueues, storage: api.storage, logger: api.app.log as never });
+    deadApp = twinApp(api, { redis: deadRedis, queues: deadQueues, logger: api.logger });
     await deadApp.ready();
   });
   afterAll(async () => {

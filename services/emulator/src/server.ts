@@ -1,6 +1,6 @@
 // Process entry: `node services/emulator/src/server.ts`. Reads the environment once, listens, and stops cleanly on
 // SIGTERM or SIGINT.
-import { ConfigError, createLogger } from '@sora-studio/shared';
+import { ConfigError, createLogger, onShutdownSignals } from '@sora-studio/shared';
 import { loadEmulatorConfig } from './emulator.config.ts';
 import { startEmulator } from './start-emulator.ts';
 
@@ -10,15 +10,7 @@ async function main(): Promise<void> {
   const emulator = await startEmulator({ ...config.settings, host: config.host, port: config.port, logger });
   logger.info({ baseUrl: emulator.baseUrl, renderMs: config.settings.renderMs }, 'emulator listening');
 
-  const stop = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, 'emulator stopping');
-    emulator.close().then(() => process.exit(0), (error: unknown) => {
-      logger.error({ err: error }, 'emulator did not stop cleanly');
-      process.exit(1);
-    });
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  onShutdownSignals(logger, () => emulator.close());
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,9 @@
 // The renderer's output, checked by independent parsers: mp4box for the MP4, jpeg-js for the JPEGs.
+import { decodeJpeg, parseMp4 } from '@sora-studio/testkit';
 import { describe, expect, it } from 'vitest';
 import { BitWriter } from '../src/render/bit-writer.ts';
 import { drawFrame, FRAMES_PER_SECOND, promptPalette, renderGeometry } from '../src/render/frames.ts';
 import { renderVariant } from '../src/render/video-render.ts';
-import { decodeJpeg, parseMp4 } from './support/media-probes.ts';
 
 describe('MP4', () => {
   it.each([

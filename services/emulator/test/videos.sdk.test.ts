@@ -1,11 +1,10 @@
 // The emulator through the official openai SDK, as the worker uses it: create, poll, list, download, remix, delete.
 import type { VideoList } from '@sora-studio/shared';
-import { waitFor } from '@sora-studio/testkit';
+import { decodeJpeg, parseMp4, waitFor } from '@sora-studio/testkit';
 import OpenAI, { toFile, type APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../src/index.ts';
 import { errorOf, jsonOf, rawRequest, sdkClient, waitForStatus } from './support/emulator-clients.ts';
-import { decodeJpeg, parseMp4 } from './support/media-probes.ts';
 
 const OPENAI_VIDEO_FIELDS = [
   'id', 'object', 'model', 'status', 'progress', 'created_at', 'completed_at', 'expires_at',

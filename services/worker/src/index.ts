@@ -3,7 +3,7 @@ export { startWorkers, type RunningWorkers, type WorkerDeps } from './start-work
 export { createOpenAiProvider, type OpenAiProviderOptions } from './provider/openai-provider.client.ts';
 export type { ProviderClient, ProviderVideo } from './provider/provider-client.ts';
 export { ProviderError, classifyProviderError } from './provider/provider-errors.ts';
-export { retryPolicyOf, type PipelineDeps, type DriveOutcome } from './video-pipeline.deps.ts';
+export type { PipelineDeps, DriveOutcome } from './video-pipeline.deps.ts';
 export { driveVideo } from './steps/drive-video.ts';
 export { reconcileVideos } from './steps/reconcile.ts';
 export { submitVideo } from './steps/submit.ts';

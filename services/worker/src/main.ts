@@ -1,6 +1,6 @@
 // The worker process: `node services/worker/src/main.ts`. Wires config to the workers and stops gracefully
 // on SIGTERM/SIGINT: jobs in hand finish, then queues, Redis and Postgres close, and the process exits 0.
-import { createDb, createLogger, createRedis, createStorage, loadConfig } from '@sora-studio/shared';
+import { createDb, createLogger, createRedis, createStorage, loadConfig, onShutdownSignals } from '@sora-studio/shared';
 import { createOpenAiProvider } from './provider/openai-provider.client.ts';
 import { startWorkers } from './start-workers.ts';
 
@@ -15,24 +15,11 @@ try {
   const workers = await startWorkers({ config, db, redis, storage, provider, logger });
   logger.info({ concurrency: config.WORKER_CONCURRENCY, provider: config.PROVIDER_BASE_URL }, 'worker started');
 
-  let stopping = false;
-  const stop = async (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping: finishing the jobs in hand');
-    try {
-      await workers.close();
-      await redis.quit();
-      await db.destroy();
-      logger.info('stopped');
-      process.exit(0);
-    } catch (error) {
-      logger.fatal({ err: error }, 'worker did not stop cleanly');
-      process.exit(1);
-    }
-  };
-  process.once('SIGTERM', (signal) => void stop(signal));
-  process.once('SIGINT', (signal) => void stop(signal));
+  onShutdownSignals(logger, async () => {
+    await workers.close();
+    await redis.quit();
+    await db.destroy();
+  });
 } catch (error) {
   logger.fatal({ err: error }, 'worker failed to start');
   process.exit(1);

@@ -1,6 +1,6 @@
 // What every step of the video pipeline is given, passed explicitly so a test can run a step by itself
 // against a real database, storage and the emulator.
-import type { Config, Db, Logger, RetryPolicy, Storage } from '@sora-studio/shared';
+import type { Config, Db, Logger, Storage } from '@sora-studio/shared';
 import type { ProviderClient } from './provider/provider-client.ts';
 
 export interface PipelineDeps {
@@ -18,7 +18,3 @@ export interface PipelineDeps {
  * waits for one of its owner's in-flight slots (which does not count as a poll, so the back-off starts fresh).
  */
 export type DriveOutcome = { kind: 'done' } | { kind: 'poll-later'; delayMs: number } | { kind: 'wait-for-slot'; delayMs: number };
-
-export function retryPolicyOf(config: Config): RetryPolicy {
-  return { attempts: config.JOB_ATTEMPTS, baseDelayMs: config.RETRY_BASE_DELAY_MS };
-}

@@ -1,29 +1,29 @@
 // The budgets through the whole pipeline: in-process workers drive the emulator, and what finalize settles
 // and a failure releases reaches the budget counters the API reserved against. Ends with the ledger check.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { checkLedger, enqueueDriveVideo, type Video } from '@sora-studio/shared';
-import { budgetCounters, createBudget, createTestDatabase, createUserWithKey, videoPriceMicros, type TestDatabase } from '@sora-studio/testkit';
-import { retryPolicyOf, type RunningWorkers } from '../src/index.ts';
+import { checkLedger, type Video } from '@sora-studio/shared';
+import {
+  budgetCounters, createBudget, createReservedVideo, createTestDatabase, createUserWithKey, videoPriceMicros, type QueuedVideoInput,
+  type TestDatabase,
+} from '@sora-studio/testkit';
 import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
-import { insertQueuedVideo, type VideoInput } from './support/video-factory.ts';
 
 let testDb: TestDatabase;
 let world: PipelineWorld;
-let workers: RunningWorkers;
 
 beforeAll(async () => {
   testDb = await createTestDatabase('worker_budget_settlement');
   world = await startPipelineWorld(testDb);
-  workers = await world.startWorkers();
+  await world.startWorkers();
 });
 afterAll(async () => {
   await world?.close();
   await testDb?.drop();
 });
 
-async function submit(input: VideoInput): Promise<Video> {
-  const video = await insertQueuedVideo(testDb.db, input);
-  await enqueueDriveVideo(workers.queues.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(world.config));
+async function submit(userId: string, input: QueuedVideoInput = {}): Promise<Video> {
+  const video = await createReservedVideo(testDb.db, userId, input);
+  await world.enqueue(video);
   return video;
 }
 
@@ -32,8 +32,8 @@ it('moves a completed video\'s reservation to spent at its delivered price, and 
   const monthly = await createBudget(testDb.db, userId, 'month', 10_000_000);
   const pro = await createBudget(testDb.db, userId, 'month', 5_000_000, 'sora-2-pro');
 
-  const completed = await submit({ userId, model: 'sora-2-pro', seconds: 8, size: '1280x720' });
-  const failed = await submit({ userId, prompt: 'blocked [[emulator:fail=moderation]]' });
+  const completed = await submit(userId, { model: 'sora-2-pro', seconds: 8, size: '1280x720' });
+  const failed = await submit(userId, { prompt: 'blocked [[emulator:fail=moderation]]' });
   const reserved = videoPriceMicros({ model: 'sora-2-pro', seconds: 8, size: '1280x720' }) + videoPriceMicros();
   expect(await budgetCounters(testDb.db, monthly)).toEqual({ reserved, spent: 0 });
 

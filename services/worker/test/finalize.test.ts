@@ -1,12 +1,11 @@
 // Finalize called directly on a video the emulator has rendered.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_CATALOG, priceVideoMicros, type Video } from '@sora-studio/shared';
-import { createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
+import { DEFAULT_MODEL_CATALOG, findVideoLedger, priceVideoMicros, type Video } from '@sora-studio/shared';
+import { createReservedVideo, createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
 import type { ProviderClient, ProviderVideo } from '../src/index.ts';
 import { finalizeVideo } from '../src/steps/finalize.ts';
 import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
 import { submitNow } from './support/submit-now.ts';
-import { insertQueuedVideo, ledgerOf } from './support/video-factory.ts';
 
 let testDb: TestDatabase;
 let userId: string;
@@ -22,7 +21,7 @@ afterEach(async () => { await world.close(); });
 
 /** A video submitted for real, and the provider's answer once it has rendered. */
 async function renderedVideo(): Promise<{ video: Video; rendered: ProviderVideo }> {
-  const queued = await insertQueuedVideo(testDb.db, { userId, model: 'sora-2', seconds: 4, size: '720x1280' });
+  const queued = await createReservedVideo(testDb.db, userId, { model: 'sora-2', seconds: 4, size: '720x1280' });
   const video = await submitNow(queued.id, world.stepDeps);
   const rendered = await waitFor(async () => {
     const answer = await world.provider.retrieveVideo(video.providerVideoId!);
@@ -42,20 +41,20 @@ describe('finalize', () => {
     expect(expected).not.toBe(video.estimatedCostMicros);
     expect(done).toMatchObject({ status: 'completed', actualCostMicros: expected, deliveredSeconds: 8, deliveredSize: '1280x720' });
     // It cost more than was reserved: all of it is settled and nothing is released.
-    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros, settle: expected });
+    expect(await findVideoLedger(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros, settle: expected });
   });
 
   it('changes nothing when run again after the video completed', async () => {
     const { video, rendered } = await renderedVideo();
     await finalizeVideo(video, rendered, world.stepDeps);
     const assetsBefore = await testDb.db.selectFrom('videoAssets').select(['variant', 'sha256', 'bytes']).where('videoId', '=', video.id).orderBy('variant').execute();
-    const ledgerBefore = await ledgerOf(testDb.db, video.id);
+    const ledgerBefore = await findVideoLedger(testDb.db, video.id);
 
     await finalizeVideo(video, rendered, world.stepDeps);
 
     expect(await testDb.db.selectFrom('videoAssets').select(['variant', 'sha256', 'bytes']).where('videoId', '=', video.id).orderBy('variant').execute())
       .toEqual(assetsBefore);
-    expect(await ledgerOf(testDb.db, video.id)).toEqual(ledgerBefore);
+    expect(await findVideoLedger(testDb.db, video.id)).toEqual(ledgerBefore);
     const completions = await testDb.db.selectFrom('videoEvents').select('id').where('videoId', '=', video.id).where('type', '=', 'video.completed').execute();
     expect(completions).toHaveLength(1);
   });
@@ -82,6 +81,6 @@ describe('finalize', () => {
     await expect(finalizeVideo(video, rendered, { ...world.stepDeps, provider: cutShort }))
       .rejects.toMatchObject({ kind: 'retryable', code: 'provider_incomplete_content' });
     expect(await testDb.db.selectFrom('videoAssets').select('variant').where('videoId', '=', video.id).execute()).toEqual([]);
-    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
+    expect(await findVideoLedger(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
   });
 });

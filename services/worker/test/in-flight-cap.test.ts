@@ -1,20 +1,16 @@
 // The per-user in-flight cap: one user's backlog waits for its own slots while other users' videos go through.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createVideoQueues, enqueueDriveVideo, TERMINAL_STATUSES, type Video, type VideoQueues } from '@sora-studio/shared';
-import { createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
-import { retryPolicyOf, submitVideo } from '../src/index.ts';
+import { findVideoLedger, TERMINAL_STATUSES, type Video } from '@sora-studio/shared';
+import { createReservedVideo, createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
+import { submitVideo } from '../src/index.ts';
 import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
-import { insertQueuedVideo, ledgerOf } from './support/video-factory.ts';
 
 let testDb: TestDatabase;
 let world: PipelineWorld | undefined;
-let queues: VideoQueues | undefined;
 
 beforeAll(async () => { testDb = await createTestDatabase('worker_in_flight_cap'); });
 afterAll(async () => { await testDb.drop(); });
 afterEach(async () => {
-  await queues?.close();
-  queues = undefined;
   await world?.close();
   world = undefined;
 });
@@ -60,10 +56,9 @@ describe('the per-user in-flight cap', () => {
     world = await startPipelineWorld(testDb, { env: { MAX_IN_FLIGHT_PER_USER: '5', PROVIDER_REQUESTS_PER_SECOND: '1000' } });
     // A's own cap (4) overrides the default (5).
     const [userA, userB] = [await userWithCap(4), await userWithCap(null)];
-    queues = createVideoQueues(world.redis, world.config.REDIS_PREFIX);
     const enqueue = async (userId: string, prompt: string): Promise<Video> => {
-      const video = await insertQueuedVideo(testDb.db, { userId, prompt });
-      await enqueueDriveVideo(queues!.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(world!.config));
+      const video = await createReservedVideo(testDb.db, userId, { prompt });
+      await world!.enqueue(video);
       return video;
     };
     const videosOfA: Video[] = [];
@@ -84,7 +79,7 @@ describe('the per-user in-flight cap', () => {
     expect(submissions.indexOf(videoOfB.id)).toBeLessThan(4 + 3);
     expect(peakInFlight).toBe(4);
     for (const video of all) {
-      const ledger = await ledgerOf(testDb.db, video.id);
+      const ledger = await findVideoLedger(testDb.db, video.id);
       expect(ledger.reserve).toBe((ledger.settle ?? 0) + (ledger.release ?? 0));
     }
     expect((await world.emu.stats()).videosCreated).toBe(101);
@@ -94,7 +89,7 @@ describe('the per-user in-flight cap', () => {
     world = await startPipelineWorld(testDb, { env: { MAX_IN_FLIGHT_PER_USER: '3' } });
     const userId = await userWithCap(null);
     const videos: Video[] = [];
-    for (let i = 0; i < 12; i += 1) videos.push(await insertQueuedVideo(testDb.db, { userId, prompt: `racer ${i} [[emulator:stall]]` }));
+    for (let i = 0; i < 12; i += 1) videos.push(await createReservedVideo(testDb.db, userId, { prompt: `racer ${i} [[emulator:stall]]` }));
 
     const results = await Promise.all(videos.map((video) => submitVideo(video.id, world!.stepDeps)));
 

@@ -1,11 +1,9 @@
 // The provider lane: one request budget and one 429 pause for every worker that shares the queue.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueDriveVideo, type Video } from '@sora-studio/shared';
-import { createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
-import { retryPolicyOf, type RunningWorkers } from '../src/index.ts';
-import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
+import type { Video } from '@sora-studio/shared';
+import { createReservedVideo, createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
+import { readVideo, startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
 import { recordingProvider, type ProviderCall } from './support/recording-provider.ts';
-import { insertQueuedVideo, readVideo } from './support/video-factory.ts';
 
 let testDb: TestDatabase;
 let userId: string;
@@ -22,20 +20,20 @@ afterEach(async () => {
 });
 
 /** Two worker instances on one queue and prefix, as two processes would be, both recording their provider calls. */
-async function twoWorkers(env: Record<string, string>): Promise<{ workers: RunningWorkers; calls: ProviderCall[] }> {
+async function twoWorkers(env: Record<string, string>): Promise<ProviderCall[]> {
   world = await startPipelineWorld(testDb, { env: { MAX_IN_FLIGHT_PER_USER: '100', ...env } });
   const calls: ProviderCall[] = [];
   const provider = recordingProvider(world.provider, calls);
-  const workers = await world.startWorkers({ provider });
   await world.startWorkers({ provider });
-  return { workers, calls };
+  await world.startWorkers({ provider });
+  return calls;
 }
 
-async function enqueueVideos(workers: RunningWorkers, prompts: string[]): Promise<Video[]> {
+async function enqueueVideos(prompts: string[]): Promise<Video[]> {
   const videos: Video[] = [];
   for (const prompt of prompts) {
-    const video = await insertQueuedVideo(testDb.db, { userId, prompt });
-    await enqueueDriveVideo(workers.queues.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(world!.config));
+    const video = await createReservedVideo(testDb.db, userId, { prompt });
+    await world!.enqueue(video);
     videos.push(video);
   }
   return videos;
@@ -52,9 +50,9 @@ const START_TO_REQUEST_SLACK_MS = 250;
 describe('the provider lane', () => {
   it('keeps two workers together within PROVIDER_REQUESTS_PER_SECOND', async () => {
     const perSecond = 2;
-    const { workers, calls } = await twoWorkers({ PROVIDER_REQUESTS_PER_SECOND: String(perSecond) });
+    const calls = await twoWorkers({ PROVIDER_REQUESTS_PER_SECOND: String(perSecond) });
     // Stalled renders: every job run is exactly one request (a submit, then polls), so runs and requests agree.
-    const videos = await enqueueVideos(workers, Array.from({ length: 8 }, (_, i) => `lane ${i} [[emulator:stall]]`));
+    const videos = await enqueueVideos(Array.from({ length: 8 }, (_, i) => `lane ${i} [[emulator:stall]]`));
     await waitFor(() => allSubmitted(videos), { timeoutMs: 20_000, what: 'every video to reach the provider' });
 
     const started = calls.map((call) => call.startedAt).sort((a, b) => a - b);
@@ -68,13 +66,13 @@ describe('the provider lane', () => {
   });
 
   it("pauses every worker's jobs for a 429's Retry-After, not just the job that got it", async () => {
-    const { workers, calls } = await twoWorkers({ PROVIDER_REQUESTS_PER_SECOND: '1000' });
-    const [limited] = await enqueueVideos(workers, ['a busy morning [[emulator:rate_limit=1]]']);
+    const calls = await twoWorkers({ PROVIDER_REQUESTS_PER_SECOND: '1000' });
+    const [limited] = await enqueueVideos(['a busy morning [[emulator:rate_limit=1]]']);
     const tooMany = await waitFor(() => calls.find((call) => call.errorStatus === 429 && call.endedAt !== null), { what: 'the 429' });
     // Given the lane's budget, the TTL is only positive while that budget is used up, as a 429 makes it.
-    await waitFor(async () => (await workers.queues.pipeline.getRateLimitTtl(world!.config.PROVIDER_REQUESTS_PER_SECOND)) > 0, { what: 'the lane to be paused' });
+    await waitFor(async () => (await world!.queues.pipeline.getRateLimitTtl(world!.config.PROVIDER_REQUESTS_PER_SECOND)) > 0, { what: 'the lane to be paused' });
 
-    const others = await enqueueVideos(workers, ['first other', 'second other', 'third other']);
+    const others = await enqueueVideos(['first other', 'second other', 'third other']);
     await waitFor(() => allSubmitted([limited!, ...others]), { what: 'every video to reach the provider' });
 
     // The provider said Retry-After: 1 s; nothing reached it from either worker in that second.

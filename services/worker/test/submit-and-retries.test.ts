@@ -1,11 +1,9 @@
 // Submit called directly, and what happens when the provider cannot be reached for longer than the retries.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueDriveVideo } from '@sora-studio/shared';
-import { createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
-import { retryPolicyOf } from '../src/index.ts';
-import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
+import { findVideoLedger } from '@sora-studio/shared';
+import { createReservedVideo, createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
+import { readVideo, startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
 import { submitNow } from './support/submit-now.ts';
-import { insertQueuedVideo, ledgerOf, readVideo } from './support/video-factory.ts';
 
 let testDb: TestDatabase;
 let userId: string;
@@ -24,7 +22,7 @@ afterEach(async () => {
 describe('submit', () => {
   it('reaches the same provider video when replayed after its save was lost', async () => {
     world = await startPipelineWorld(testDb);
-    const video = await insertQueuedVideo(testDb.db, { userId });
+    const video = await createReservedVideo(testDb.db, userId);
     const first = await submitNow(video.id, world.stepDeps);
     expect(first).toMatchObject({ status: 'in_progress', submitAttempts: 1 });
     expect(first.providerVideoId).toMatch(/^video_/);
@@ -40,7 +38,7 @@ describe('submit', () => {
 
   it('does not call the provider again for a video that already has a provider video', async () => {
     world = await startPipelineWorld(testDb);
-    const video = await insertQueuedVideo(testDb.db, { userId });
+    const video = await createReservedVideo(testDb.db, userId);
     const first = await submitNow(video.id, world.stepDeps);
     const second = await submitNow(video.id, world.stepDeps);
     expect(second).toMatchObject({ providerVideoId: first.providerVideoId, submitAttempts: 1 });
@@ -49,27 +47,27 @@ describe('submit', () => {
 
   it('cancels a deleted video instead of submitting it, and releases its whole reservation', async () => {
     world = await startPipelineWorld(testDb);
-    const video = await insertQueuedVideo(testDb.db, { userId });
+    const video = await createReservedVideo(testDb.db, userId);
     await testDb.db.updateTable('videos').set({ deletedAt: new Date() }).where('id', '=', video.id).execute();
     const after = await submitNow(video.id, world.stepDeps);
     expect(after).toMatchObject({ status: 'cancelled', providerVideoId: null, submitAttempts: 0 });
-    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros, release: video.estimatedCostMicros });
+    expect(await findVideoLedger(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros, release: video.estimatedCostMicros });
     expect((await world.emu.stats()).requests).toBe(0);
   });
 
   it('fails a remix whose source never reached the provider, without calling it', async () => {
     world = await startPipelineWorld(testDb);
-    const source = await insertQueuedVideo(testDb.db, { userId });
-    const remix = await insertQueuedVideo(testDb.db, { userId, prompt: 'again', remixedFromVideoId: source.id });
+    const source = await createReservedVideo(testDb.db, userId);
+    const remix = await createReservedVideo(testDb.db, userId, { prompt: 'again', remixedFromVideoId: source.id });
     const failed = await submitNow(remix.id, world.stepDeps);
     expect(failed).toMatchObject({ status: 'failed', errorCode: 'remix_source_unavailable' });
-    expect(await ledgerOf(testDb.db, remix.id)).toEqual({ reserve: remix.estimatedCostMicros, release: remix.estimatedCostMicros });
+    expect(await findVideoLedger(testDb.db, remix.id)).toEqual({ reserve: remix.estimatedCostMicros, release: remix.estimatedCostMicros });
     expect((await world.emu.stats()).requests).toBe(0);
   });
 
   it('fails a video whose uploaded input_reference is no longer stored', async () => {
     world = await startPipelineWorld(testDb);
-    const video = await insertQueuedVideo(testDb.db, { userId, inputReferenceKey: 'uploads/gone.png' });
+    const video = await createReservedVideo(testDb.db, userId, { inputReferenceKey: 'uploads/gone.png' });
     const failed = await submitNow(video.id, world.stepDeps);
     expect(failed).toMatchObject({ status: 'failed', errorCode: 'input_reference_unavailable' });
     expect((await world.emu.stats()).requests).toBe(0);
@@ -79,23 +77,23 @@ describe('submit', () => {
 describe('when retries run out', () => {
   it('fails a video that never reached the provider with provider_unavailable and releases its reservation', async () => {
     world = await startPipelineWorld(testDb, { env: { PROVIDER_BASE_URL: 'http://127.0.0.1:9/v1', JOB_ATTEMPTS: '2' } });
-    const workers = await world.startWorkers();
-    const video = await insertQueuedVideo(testDb.db, { userId });
-    await enqueueDriveVideo(workers.queues.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(world.config));
+    await world.startWorkers();
+    const video = await createReservedVideo(testDb.db, userId);
+    await world.enqueue(video);
 
     const failed = await world.waitForStatus(video.id, 'failed');
     expect(failed.errorCode).toBe('provider_unavailable');
     expect(failed.submitAttempts).toBe(2);
-    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros, release: video.estimatedCostMicros });
+    expect(await findVideoLedger(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros, release: video.estimatedCostMicros });
   });
 
   it('keeps polling a video the provider has, with its money still reserved', async () => {
     world = await startPipelineWorld(testDb, { env: { JOB_ATTEMPTS: '2' }, renderMs: 60_000 });
-    const video = await insertQueuedVideo(testDb.db, { userId });
+    const video = await createReservedVideo(testDb.db, userId);
     await submitNow(video.id, world.stepDeps);
     await world.stopEmulator();
     const workers = await world.startWorkers();
-    await enqueueDriveVideo(workers.queues.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(world.config));
+    await world.enqueue(video);
 
     const job = await waitFor(async () => {
       const found = await workers.queues.pipeline.getJob(video.id);
@@ -105,17 +103,17 @@ describe('when retries run out', () => {
     }, { what: 'the job to keep polling after its retries ran out' });
     expect(job.attemptsMade).toBe(1);
     expect(await readVideo(testDb.db, video.id)).toMatchObject({ status: 'in_progress', errorCode: null });
-    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
+    expect(await findVideoLedger(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
   });
 
   it('keeps polling a video the provider answers 404 for, its money reserved, and marks it provider_unreachable once', async () => {
     world = await startPipelineWorld(testDb, { env: { JOB_ATTEMPTS: '2' } });
-    const video = await insertQueuedVideo(testDb.db, { userId });
+    const video = await createReservedVideo(testDb.db, userId);
     // As if the provider had lost our video: it answers 404, a terminal error, to every poll.
     await testDb.db.updateTable('videos').set({ providerVideoId: 'video_the_provider_forgot', status: 'in_progress', submitAttempts: 1 })
       .where('id', '=', video.id).execute();
     const workers = await world.startWorkers();
-    await enqueueDriveVideo(workers.queues.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(world.config));
+    await world.enqueue(video);
 
     // Three polls after the retries ran out, each failing again.
     await waitFor(async () => ((await workers.queues.pipeline.getJob(video.id))?.data as { polls?: number } | undefined)?.polls === 3, {
@@ -125,6 +123,6 @@ describe('when retries run out', () => {
     expect(marks).toHaveLength(1);
     expect(marks[0]!.data).toMatchObject({ status: 404 });
     expect(await readVideo(testDb.db, video.id)).toMatchObject({ status: 'in_progress', errorCode: null });
-    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
+    expect(await findVideoLedger(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
   });
 });

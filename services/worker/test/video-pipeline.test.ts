@@ -3,16 +3,15 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_CATALOG, enqueueDriveVideo, priceVideoMicros, VIDEO_VARIANTS, type Video } from '@sora-studio/shared';
-import { createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
-import { retryPolicyOf, type RunningWorkers } from '../src/index.ts';
-import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
-import { insertQueuedVideo, ledgerOf, readVideo, type VideoInput } from './support/video-factory.ts';
+import { DEFAULT_MODEL_CATALOG, findVideoLedger, priceVideoMicros, VIDEO_VARIANTS, type Video } from '@sora-studio/shared';
+import {
+  createReservedVideo, createTestDatabase, createUserWithKey, waitFor, type QueuedVideoInput, type TestDatabase,
+} from '@sora-studio/testkit';
+import { readVideo, startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
 
 let testDb: TestDatabase;
 let userId: string;
 let world: PipelineWorld;
-let workers: RunningWorkers;
 
 beforeAll(async () => {
   testDb = await createTestDatabase('worker_pipeline');
@@ -22,13 +21,13 @@ afterAll(async () => { await testDb.drop(); });
 
 beforeEach(async () => {
   world = await startPipelineWorld(testDb);
-  workers = await world.startWorkers();
+  await world.startWorkers();
 });
 afterEach(async () => { await world.close(); });
 
-async function submit(input: Omit<VideoInput, 'userId'> = {}): Promise<Video> {
-  const video = await insertQueuedVideo(testDb.db, { userId, ...input });
-  await enqueueDriveVideo(workers.queues.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(world.config));
+async function submit(input: QueuedVideoInput = {}): Promise<Video> {
+  const video = await createReservedVideo(testDb.db, userId, input);
+  await world.enqueue(video);
   return video;
 }
 
@@ -53,7 +52,7 @@ describe('the video pipeline', () => {
     expect(Object.fromEntries(assets.map((asset) => [asset.variant, asset.contentType])))
       .toEqual({ video: 'video/mp4', thumbnail: 'image/jpeg', spritesheet: 'image/jpeg' });
 
-    const ledger = await ledgerOf(testDb.db, video.id);
+    const ledger = await findVideoLedger(testDb.db, video.id);
     expect(ledger.settle).toBe(done.actualCostMicros);
     expect(ledger.reserve).toBe((ledger.settle ?? 0) + (ledger.release ?? 0));
     expect((await world.emu.stats()).videosCreated).toBe(1);
@@ -91,19 +90,19 @@ describe('the video pipeline', () => {
     expect(failed.errorCode).toBe('moderation_blocked');
     expect(failed.errorMessage).toMatch(/moderation/i);
     expect(failed.actualCostMicros).toBeNull();
-    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros, release: video.estimatedCostMicros });
+    expect(await findVideoLedger(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros, release: video.estimatedCostMicros });
   });
 
   it('keeps a stalled video in progress, polled by a delayed job that holds no worker slot', async () => {
     const video = await submit({ prompt: 'a clock that never strikes [[emulator:stall]]' });
     await waitFor(async () => {
-      const job = await workers.queues.pipeline.getJob(video.id);
+      const job = await world.queues.pipeline.getJob(video.id);
       return job !== undefined && (job.data as { polls?: number }).polls! >= 4 && (await job.getState()) === 'delayed';
     }, { what: 'the job to be delayed after several polls' });
     const row = await readVideo(testDb.db, video.id);
     expect(row.status).toBe('in_progress');
     expect(row.providerVideoId).not.toBeNull();
-    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
+    expect(await findVideoLedger(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
   });
 
   it("fails at once when the provider refuses the submit, with the provider's code, and releases the reservation", async () => {
@@ -113,7 +112,7 @@ describe('the video pipeline', () => {
     const failed = await world.waitForStatus(video.id, 'failed');
     expect(failed).toMatchObject({ errorCode: 'invalid_image', submitAttempts: 1, providerVideoId: null });
     expect(failed.errorMessage).toMatch(/JPEG, PNG or WebP/);
-    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros, release: video.estimatedCostMicros });
+    expect(await findVideoLedger(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros, release: video.estimatedCostMicros });
     expect((await world.emu.stats()).videosCreated).toBe(0);
   });
 

@@ -3,31 +3,26 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createVideoQueues, enqueueDriveVideo, type VideoQueues } from '@sora-studio/shared';
-import { createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
-import { retryPolicyOf } from '../src/index.ts';
-import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
-import { insertQueuedVideo, ledgerOf, readVideo } from './support/video-factory.ts';
+import { findVideoLedger } from '@sora-studio/shared';
+import { createReservedVideo, createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
+import { readVideo, startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 let testDb: TestDatabase;
 let userId: string;
 let world: PipelineWorld;
-let queues: VideoQueues;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   testDb = await createTestDatabase('worker_process');
   userId = (await createUserWithKey(testDb.db)).id;
   world = await startPipelineWorld(testDb);
-  queues = createVideoQueues(world.redis, world.config.REDIS_PREFIX);
 });
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 afterAll(async () => {
-  await queues.close();
   await world.close();
   await testDb.drop();
 });
@@ -76,14 +71,14 @@ async function exitOf(child: ChildProcess): Promise<{ code: number | null; signa
 
 describe('the worker process', () => {
   it('finishes a video after being killed mid-render, with one provider submission and one settlement', async () => {
-    const video = await insertQueuedVideo(testDb.db, { userId, prompt: 'a slow sunrise [[emulator:render_ms=1500]]' });
-    await enqueueDriveVideo(queues.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(world.config));
+    const video = await createReservedVideo(testDb.db, userId, { prompt: 'a slow sunrise [[emulator:render_ms=1500]]' });
+    await world.enqueue(video);
 
     const first = await spawnWorker();
     // Killed while the provider renders: submitted, and the job waiting for its next poll.
     await waitFor(async () => {
       const row = await readVideo(testDb.db, video.id);
-      return row.providerVideoId !== null && (await (await queues.pipeline.getJob(video.id))?.getState()) === 'delayed';
+      return row.providerVideoId !== null && (await (await world.queues.pipeline.getJob(video.id))?.getState()) === 'delayed';
     }, { what: 'the video to be submitted and waiting' });
     first.child.kill('SIGKILL');
     expect((await exitOf(first.child)).signal).toBe('SIGKILL');
@@ -102,8 +97,8 @@ describe('the worker process', () => {
 
   it('settles a video exactly once when killed between the provider completing it and the settlement', async () => {
     // Every answer about this video takes 1.5 s, so finalize is still downloading when the worker is killed.
-    const video = await insertQueuedVideo(testDb.db, { userId, prompt: 'a long download [[emulator:render_ms=1 latency=1500]]' });
-    await enqueueDriveVideo(queues.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(world.config));
+    const video = await createReservedVideo(testDb.db, userId, { prompt: 'a long download [[emulator:render_ms=1 latency=1500]]' });
+    await world.enqueue(video);
     const createdBefore = (await world.emu.stats()).videosCreated;
 
     const first = await spawnWorker();
@@ -112,12 +107,12 @@ describe('the worker process', () => {
     expect((await exitOf(first.child)).signal).toBe('SIGKILL');
     // Killed in the window: the provider says completed, and nothing is settled yet.
     expect(await readVideo(testDb.db, video.id)).toMatchObject({ status: 'in_progress', providerStatus: 'completed' });
-    expect(await ledgerOf(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
-    expect(await (await queues.pipeline.getJob(video.id))?.getState()).toBe('active');
+    expect(await findVideoLedger(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
+    expect(await (await world.queues.pipeline.getJob(video.id))?.getState()).toBe('active');
 
     const second = await spawnWorker();
     const done = await world.waitForStatus(video.id, 'completed', 30_000);
-    const ledger = await ledgerOf(testDb.db, video.id);
+    const ledger = await findVideoLedger(testDb.db, video.id);
     expect(ledger.settle).toBe(done.actualCostMicros);
     expect(ledger.reserve).toBe(ledger.settle! + (ledger.release ?? 0));
     const completions = await testDb.db.selectFrom('videoEvents').select('id').where('videoId', '=', video.id).where('type', '=', 'video.completed').execute();

@@ -45,11 +45,6 @@ export async function reserveCost(trx: Transaction<Database>, video: Pick<Video,
   if (await insertLedgerEntry(trx, video, 'reserve', amountMicros)) await holdBudgets(trx, video, amountMicros);
 }
 
-/** What was reserved for the video; 0 when nothing was. */
-export async function findReservedMicros(db: Executor, videoId: string): Promise<number> {
-  return (await findVideoLedger(db, videoId)).reserve ?? 0;
-}
-
 /**
  * Settles the actual cost and releases what the reservation held beyond it; the budgets count the actual
  * cost as spent, even beyond the reservation (the provider billed it). The caller holds the video's lock.

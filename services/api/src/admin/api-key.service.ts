@@ -1,7 +1,7 @@
 // API keys, as the admin sees them. The key is generated here and shown once; only its hash is kept.
 // Creating and revoking a key are written with their audit entry in one transaction.
 import { generateApiKey, newId, notFound, type ApiKey, type ApiKeyCreated, type ApiKeyObject, type Db } from '@sora-studio/shared';
-import { unixSeconds } from '../pagination.ts';
+import { unixSeconds } from '../unix-seconds.ts';
 import { insertApiKey, listApiKeys, revokeApiKey } from './api-key.repo.ts';
 import { recordAudit } from './audit-log.repo.ts';
 import { findUser } from './user.repo.ts';

@@ -1,6 +1,6 @@
 // A budget and where it stands, as the API shows it (admin budgets, usage, quotes).
 import { periodBounds, remainingMicros, type BudgetObject, type BudgetStanding } from '@sora-studio/shared';
-import { unixSeconds } from '../pagination.ts';
+import { unixSeconds } from '../unix-seconds.ts';
 
 export function toBudgetObject(standing: BudgetStanding): BudgetObject {
   return {

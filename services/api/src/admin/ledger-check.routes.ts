@@ -1,7 +1,7 @@
 // GET /admin/ledger/check: proves that every video's money and every budget counter reconcile.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { checkLedger, LedgerCheckSchema, type Db, type LedgerCheck, type LedgerCheckObject } from '@sora-studio/shared';
-import { unixSeconds } from '../pagination.ts';
+import { unixSeconds } from '../unix-seconds.ts';
 import { ADMIN_KEY_SECURITY, ERROR_RESPONSES } from '../plugins/swagger.ts';
 
 function toLedgerCheckObject(check: LedgerCheck): LedgerCheckObject {

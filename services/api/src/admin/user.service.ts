@@ -3,7 +3,8 @@
 import {
   ConflictError, createDefaultBudgets, newId, notFound, type BudgetLimits, type CreateUserBody, type Db, type ListUsersQuery, type UpdateUserBody, type User, type UserObject,
 } from '@sora-studio/shared';
-import { listPage, unixSeconds, type ListPage } from '../pagination.ts';
+import { listPage, type ListPage } from '../pagination.ts';
+import { unixSeconds } from '../unix-seconds.ts';
 import { recordAudit, type AuditEntry } from './audit-log.repo.ts';
 import { findUser, insertUser, listUsers, lockUser, updateUser, type UserPatch } from './user.repo.ts';
 
@@ -51,7 +52,7 @@ function changesOf(user: User, body: UpdateUserBody): { patch: UserPatch; audit:
   return { patch: patch as UserPatch, audit };
 }
 
-export function toUserObject(user: User): UserObject {
+function toUserObject(user: User): UserObject {
   return {
     id: user.id,
     object: 'user',

@@ -2,6 +2,7 @@
 // rate limiter keys on, and what every later log line of the request names.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserRole } from '@sora-studio/shared';
+import { bindLog } from '../plugins/request-id.ts';
 
 export type Credential =
   | { kind: 'api_key'; apiKeyId: string; keyPrefix: string }
@@ -28,11 +29,4 @@ export function bindCaller(request: FastifyRequest, reply: FastifyReply, user: A
     ? { userId: user.id, keyPrefix: credential.keyPrefix }
     : { userId: user.id, oidcSubject: credential.subject };
   bindLog(request, reply, bindings);
-}
-
-/** Adds fields to every later log line of the request, the access log included. */
-export function bindLog(request: FastifyRequest, reply: FastifyReply, bindings: Record<string, string>): void {
-  const log = request.log.child(bindings);
-  request.log = log;
-  reply.log = log;
 }

@@ -1,5 +1,6 @@
 // A bearer token is an API key (`sk_…`) or, when OIDC is configured, a JWT (three dot-separated parts).
 // One authenticator per app, shared by /v1 and /admin, so the OIDC key set is fetched once.
+import type { FastifyRequest } from 'fastify';
 import { AuthenticationError, type Config, type Db } from '@sora-studio/shared';
 import { authenticateApiKey } from './api-key-auth.ts';
 import type { AuthenticatedUser } from './authenticated-user.ts';
@@ -7,6 +8,12 @@ import { createOidcAuthenticator, oidcSettingsOf } from './oidc-auth.ts';
 
 /** Resolves to the token's user, or throws AuthenticationError (401); other errors are ours. */
 export type BearerAuthenticator = (token: string) => Promise<AuthenticatedUser>;
+
+/** The token of `Authorization: Bearer <token>`; null when the header is missing or has another scheme. */
+export function bearerToken(request: FastifyRequest): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  return match ? match[1]! : null;
+}
 
 /** base64url header, payload and signature; API keys never contain a dot. */
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;

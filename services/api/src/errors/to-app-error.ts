@@ -12,7 +12,7 @@ class ServerError extends AppError {
   readonly type = 'server_error';
 }
 
-export function serverError(): AppError {
+function serverError(): AppError {
   return new ServerError('The server had an error while processing your request. Retry it, or contact us with the request id if it keeps happening.');
 }
 
@@ -30,7 +30,7 @@ function segmentsOf(instancePath: string): string[] {
 
 const BODY_KIND: Record<string, string> = { body: 'request body', querystring: 'query string', params: 'path' };
 
-export function validationError(issue: ZodFastifySchemaValidationError, context: string | undefined): InvalidRequestError {
+function validationError(issue: ZodFastifySchemaValidationError, context: string | undefined): InvalidRequestError {
   const message = issue.message ?? 'invalid value';
   const path = segmentsOf(issue.instancePath);
   const unknownKeys = issue.keyword === 'unrecognized_keys' ? (issue.params.keys as string[] | undefined) : undefined;

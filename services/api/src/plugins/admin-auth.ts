@@ -6,9 +6,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AuthenticationError, PermissionDeniedError } from '@sora-studio/shared';
-import { ADMIN_KEY_ACTOR, bindCaller, bindLog } from '../auth/authenticated-user.ts';
-import type { BearerAuthenticator } from '../auth/bearer-auth.ts';
+import { ADMIN_KEY_ACTOR, bindCaller } from '../auth/authenticated-user.ts';
+import { bearerToken, type BearerAuthenticator } from '../auth/bearer-auth.ts';
 import { sendError } from './error-handler.ts';
+import { bindLog } from './request-id.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,7 +18,7 @@ declare module 'fastify' {
   }
 }
 
-export const ADMIN_REALM = 'Sora Studio admin';
+const ADMIN_REALM = 'Sora Studio admin';
 
 export interface AdminAuthOptions {
   adminApiKey: string | undefined;
@@ -26,11 +27,10 @@ export interface AdminAuthOptions {
 }
 
 /** The secret the caller presented, from Bearer or from Basic's password (any user name). */
-export function presentedAdminKey(request: FastifyRequest): string | null {
-  const header = request.headers.authorization ?? '';
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (bearer) return bearer[1]!;
-  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+function presentedAdminKey(request: FastifyRequest): string | null {
+  const bearer = bearerToken(request);
+  if (bearer !== null) return bearer;
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(request.headers.authorization ?? '');
   if (!basic) return null;
   const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');

@@ -5,20 +5,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AuthenticationError } from '@sora-studio/shared';
 import { bindCaller, type AuthenticatedUser } from '../auth/authenticated-user.ts';
-import type { BearerAuthenticator } from '../auth/bearer-auth.ts';
+import { bearerToken, type BearerAuthenticator } from '../auth/bearer-auth.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the auth plugin on every /v1 route. */
     user: AuthenticatedUser;
   }
-}
-
-export function bearerToken(request: FastifyRequest): string | null {
-  const header = request.headers.authorization;
-  if (!header) return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match ? match[1]! : null;
 }
 
 async function authenticate(request: FastifyRequest, authenticateBearer: BearerAuthenticator): Promise<AuthenticatedUser> {

@@ -9,7 +9,7 @@ import type { BearerAuthenticator } from '../auth/bearer-auth.ts';
 import { toAppError } from '../errors/to-app-error.ts';
 import { adminAuthPlugin } from './admin-auth.ts';
 
-export const BULL_BOARD_PATH = '/admin/queues';
+const BULL_BOARD_PATH = '/admin/queues';
 
 export async function bullBoardPlugin(app: FastifyInstance, opts: { queues: VideoQueues; adminApiKey: string | undefined; authenticate: BearerAuthenticator }): Promise<void> {
   await app.register(adminAuthPlugin, { adminApiKey: opts.adminApiKey, authenticate: opts.authenticate, basicChallenge: true });

@@ -13,11 +13,16 @@ export function requestIdOf(raw: IncomingMessage): string {
   return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : newId('req');
 }
 
-/** Once a request is about one video, every later line of it (the access log included) names the video. */
-export function bindVideoId(request: FastifyRequest, reply: FastifyReply, videoId: string): void {
-  const log = request.log.child({ videoId });
+/** Adds fields to every later log line of the request, the access log included. */
+export function bindLog(request: FastifyRequest, reply: FastifyReply, bindings: Record<string, string>): void {
+  const log = request.log.child(bindings);
   request.log = log;
   reply.log = log;
+}
+
+/** Once a request is about one video, every later line of it names the video. */
+export function bindVideoId(request: FastifyRequest, reply: FastifyReply, videoId: string): void {
+  bindLog(request, reply, { videoId });
 }
 
 export const requestIdPlugin = fp((app: FastifyInstance) => {

@@ -4,7 +4,7 @@ import {
 } from '@sora-studio/shared';
 import { toBudgetObject } from '../admin/budget.mapper.ts';
 import type { CallerContext } from '../caller-context.ts';
-import { unixSeconds } from '../pagination.ts';
+import { unixSeconds } from '../unix-seconds.ts';
 import { sumUsage, type UsageRow } from './usage.repo.ts';
 
 const NO_USAGE: UsageAmounts = { settled_micros: 0, reserved_micros: 0, videos: 0 };

@@ -66,7 +66,7 @@ export interface MultipartLimits {
 }
 
 /** Reads the whole form: fields into the JSON-shaped body, the one allowed file into memory. */
-export async function readMultipartForm(request: FastifyRequest, limits: MultipartLimits): Promise<{ body: FormObject; upload: UploadedFile | null }> {
+async function readMultipartForm(request: FastifyRequest, limits: MultipartLimits): Promise<{ body: FormObject; upload: UploadedFile | null }> {
   const fields: [string, string][] = [];
   let upload: UploadedFile | null = null;
   const tooLarge = (field: string, max: number) => new PayloadTooLargeError(

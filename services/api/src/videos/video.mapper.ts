@@ -1,7 +1,7 @@
 // The one mapping from a videos row to the public video object, field for field with OpenAI's, plus
 // our `cost`, `metadata` and `cancel_requested_at`.
 import type { Video, VideoObject } from '@sora-studio/shared';
-import { unixSeconds } from '../pagination.ts';
+import { unixSeconds } from '../unix-seconds.ts';
 
 export function toVideoObject(video: Video): VideoObject {
   return {

@@ -1,7 +1,7 @@
 // The rules of a video's public life: price and reserve on create and remix, enqueue only after commit,
 // owner-scoped reads, and deletes that keep every money record.
 import {
-  ConflictError, InvalidRequestError, enqueueDriveVideo, newId, notFound, priceVideoMicros, resolveVideoShape,
+  ConflictError, InvalidRequestError, enqueueDriveVideo, newId, notFound, priceVideoMicros, resolveVideoShape, retryPolicyOf,
   type Config, type CreateVideoBody, type Database, type Db, type ListVideosQuery, type RemixVideoBody, type Storage, type VideoObject,
   type VideoQueues, type VideoShape,
 } from '@sora-studio/shared';
@@ -34,7 +34,7 @@ const ENQUEUE_TIMEOUT_MS = 2_000;
 
 export function createVideoService(deps: VideoServiceDeps) {
   const catalog = deps.config.MODEL_CATALOG;
-  const retry = { attempts: deps.config.JOB_ATTEMPTS, baseDelayMs: deps.config.RETRY_BASE_DELAY_MS };
+  const retry = retryPolicyOf(deps.config);
 
   async function enqueue(ctx: CallerContext, videoId: string): Promise<void> {
     try {

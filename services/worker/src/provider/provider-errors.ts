@@ -29,7 +29,7 @@ export class ProviderError extends Error {
 
 const RETRYABLE_STATUSES = new Set([408, 409, 429]);
 
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUSES.has(status) || status >= 500;
 }
 

@@ -1,8 +1,9 @@
 // Failing a video: the whole reservation released (the provider does not bill a video that failed) and the
 // reason recorded, in one transaction. A video whose owner asked to cancel it ends `cancelled` instead, since
 // it did not deliver either way. Failing a video that already ended changes nothing.
-import { lockVideo, releaseReservation, TERMINAL_STATUSES, updateVideo, type Video, type VideoPatch } from '@sora-studio/shared';
+import { lockVideo, releaseReservation, updateVideo, type Video, type VideoPatch } from '@sora-studio/shared';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
+import { isFinished } from './video-state.ts';
 
 export interface VideoFailure {
   code: string;
@@ -15,7 +16,7 @@ export async function failVideo(videoId: string, failure: VideoFailure, deps: Pi
   const { video, releasedMicros } = await deps.db.transaction().execute(async (trx) => {
     const locked = await lockVideo(trx, videoId);
     if (!locked) throw new Error(`Video ${videoId} does not exist`);
-    if (TERMINAL_STATUSES.includes(locked.status)) return { video: locked, releasedMicros: null };
+    if (isFinished(locked)) return { video: locked, releasedMicros: null };
     const settlement = await releaseReservation(trx, locked);
     const cancelled = locked.cancelRequestedAt !== null;
     const patch: VideoPatch = cancelled

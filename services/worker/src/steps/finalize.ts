@@ -3,12 +3,13 @@
 // its cost. Re-running it after a crash rewrites the same assets and finds the ledger rows already there.
 // A deleted video is settled all the same (the provider bills it), but its assets are not kept.
 import {
-  assetKey, lockVideo, priceVideoMicros, settleVideoCost, TERMINAL_STATUSES, updateVideo, VIDEO_VARIANTS, type Video, type VideoVariant,
+  assetKey, lockVideo, priceVideoMicros, settleVideoCost, updateVideo, VIDEO_VARIANTS, type Video, type VideoVariant,
 } from '@sora-studio/shared';
 import type { ProviderVideo } from '../provider/provider-client.ts';
 import { ProviderError } from '../provider/provider-errors.ts';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
 import { deleteVideoAssets, upsertVideoAsset } from '../videos/video-asset.repo.ts';
+import { isFinished } from './video-state.ts';
 
 export async function finalizeVideo(video: Video, providerVideo: ProviderVideo, deps: PipelineDeps): Promise<Video> {
   if (video.deletedAt === null) await Promise.all(VIDEO_VARIANTS.map((variant) => copyAsset(video.id, providerVideo.id, variant, deps)));
@@ -25,7 +26,7 @@ export async function finalizeVideo(video: Video, providerVideo: ProviderVideo, 
   const finished = await deps.db.transaction().execute(async (trx) => {
     const locked = await lockVideo(trx, video.id);
     if (!locked) throw new Error(`Video ${video.id} does not exist`);
-    if (TERMINAL_STATUSES.includes(locked.status)) return locked;
+    if (isFinished(locked)) return locked;
     // Deleted while its assets were being copied: the delete removed what was there, this removes the rest.
     if (locked.deletedAt !== null) strayKeys = await deleteVideoAssets(trx, video.id);
     const settlement = await settleVideoCost(trx, locked, actualCostMicros);

@@ -1,7 +1,6 @@
 // The reconciler rebuilds the queue from Postgres: an unfinished video whose job is missing (Redis was
 // down at submit, or the keys were lost) or already finished while the row is not gets its job back.
-import { enqueueDriveVideo, type Config, type Db, type Logger, type VideoQueues } from '@sora-studio/shared';
-import { retryPolicyOf } from '../video-pipeline.deps.ts';
+import { enqueueDriveVideo, retryPolicyOf, type Config, type Db, type Logger, type VideoQueues } from '@sora-studio/shared';
 import { findQuietUnfinishedVideos } from '../videos/unfinished-video.repo.ts';
 
 export interface ReconcileDeps {

@@ -2,12 +2,14 @@
 // running in-process, on the test file's database. Intervals are small so the suite stays fast.
 import type { Redis } from 'ioredis';
 import { startEmulator } from '@sora-studio/emulator';
-import { createLogger, createRedis, createStorage, type Config, type Storage, type Video, type VideoStatus } from '@sora-studio/shared';
+import {
+  createLogger, createRedis, createStorage, createVideoQueues, enqueueDriveVideo, retryPolicyOf, type Config, type Db, type Storage,
+  type Video, type VideoQueues, type VideoStatus,
+} from '@sora-studio/shared';
 import {
   createTempDir, createTestRedis, FAST_PIPELINE_ENV, testConfig, waitFor, type TestDatabase, type TestRedis,
 } from '@sora-studio/testkit';
 import { createOpenAiProvider, startWorkers, type PipelineDeps, type ProviderClient, type RunningWorkers } from '../../src/index.ts';
-import { readVideo } from './video-factory.ts';
 
 export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -17,10 +19,14 @@ export interface PipelineWorld {
   storage: Storage;
   provider: ProviderClient;
   redis: Redis;
+  /** The queues the world's workers take jobs from, for enqueueing and inspecting jobs. */
+  queues: VideoQueues;
   testRedis: TestRedis;
   storageDir: string;
   /** Everything a step needs, for calling one directly. */
   stepDeps: PipelineDeps;
+  /** Enqueues the video's job, as the API does after its create commits. */
+  enqueue(video: Pick<Video, 'id' | 'requestId'>): Promise<void>;
   /** Workers on the world's queue; `provider` replaces the world's client (e.g. a recording one). */
   startWorkers(opts?: { provider?: ProviderClient }): Promise<RunningWorkers>;
   /** Takes the provider away, as an outage would. */
@@ -28,8 +34,6 @@ export interface PipelineWorld {
   waitForStatus(videoId: string, status: VideoStatus, timeoutMs?: number): Promise<Video>;
   close(): Promise<void>;
 }
-
-export const FAST_INTERVALS = FAST_PIPELINE_ENV;
 
 export async function startPipelineWorld(
   testDb: TestDatabase,
@@ -46,6 +50,7 @@ export async function startPipelineWorld(
   });
   const logger = createLogger('worker-test', config.LOG_LEVEL);
   const redis = createRedis(config.REDIS_URL);
+  const queues = createVideoQueues(redis, config.REDIS_PREFIX);
   const storage = createStorage(config, 'http://127.0.0.1:3000/storage');
   const provider = createOpenAiProvider({ baseUrl: config.PROVIDER_BASE_URL, apiKey: config.PROVIDER_API_KEY, timeoutMs: config.PROVIDER_TIMEOUT_MS });
   const running: RunningWorkers[] = [];
@@ -53,8 +58,9 @@ export async function startPipelineWorld(
   const stopEmulator = () => (emulatorStopped ??= emu.close());
 
   return {
-    emu, config, storage, provider, redis, testRedis, storageDir,
+    emu, config, storage, provider, redis, queues, testRedis, storageDir,
     stepDeps: { db: testDb.db, storage, provider, config, logger, clock: () => new Date() },
+    enqueue: (video) => enqueueDriveVideo(queues.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(config)),
     async startWorkers(workerOpts = {}) {
       const workers = await startWorkers({ config, db: testDb.db, redis, storage, provider: workerOpts.provider ?? provider, logger });
       running.push(workers);
@@ -67,10 +73,15 @@ export async function startPipelineWorld(
     }, { timeoutMs, what: `video ${videoId} to be ${status}` }),
     async close() {
       await Promise.all(running.map((workers) => workers.close()));
+      await queues.close();
       redis.disconnect();
       await stopEmulator();
       await testRedis.cleanup();
       await tempDir.remove();
     },
   };
+}
+
+export async function readVideo(db: Db, videoId: string): Promise<Video> {
+  return db.selectFrom('videos').selectAll().where('id', '=', videoId).executeTakeFirstOrThrow();
 }
