@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'services/*', 'migrations', 'e2e'],
+    projects: ['packages/*', 'services/*', 'migrations', 'e2e', 'scripts'],
     coverage: {
       provider: 'v8',
       include: ['services/*/src/**', 'packages/*/src/**'],

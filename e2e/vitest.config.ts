@@ -1,5 +1,6 @@
-import { defineProject } from 'vitest/config';
+import { configDefaults, defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'e2e', include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 },
+  // test/faults runs on its own (vitest.faults.config.ts): it stops and kills servers of its own for minutes.
+  test: { name: 'e2e', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/faults/**'], testTimeout: 30_000, hookTimeout: 30_000 },
 });

@@ -1,7 +1,7 @@
 // `npm start`: from a fresh clone to a running stack in one command. Checks Postgres and Redis, creates
 // and migrates the database, then runs the emulator, the API and the worker as child processes until
 // Ctrl-C. The parts live in scripts/stack/; this file is the order they happen in.
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@sora-studio/shared';
 import { renderBanner } from './stack/banner.ts';
@@ -15,13 +15,22 @@ import { keepSecret } from './stack/secrets.ts';
 import { exitOnFailure, failure, say } from './stack/terminal.ts';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const dataDir = join(root, '.data');
+// SORA_DATA_DIR moves the stack's secrets (and, unless STORAGE_DIR says otherwise, its storage) elsewhere,
+// e.g. so a test can run a whole stack without touching the checkout's own .data/.
+const dataDir = resolve(root, process.env.SORA_DATA_DIR || '.data');
 const files = {
   adminKey: join(dataDir, 'admin-api-key'),
-  signingSecret: join(dataDir, 'storage-signing-secret'),
+  emulatorKey: join(dataDir, 'emulator-api-key'),
   devCredentials: join(dataDir, 'dev-credentials.json'),
 };
 const READY_TIMEOUT_MS = 60_000;
+const ORPHAN_CHECK_MS = 500;
+
+/** Inside the checkout, relative to it (what people type); elsewhere the absolute path. */
+function shown(path: string): string {
+  const inside = relative(root, path);
+  return inside.startsWith('..') || isAbsolute(inside) ? path : inside;
+}
 
 await exitOnFailure(async () => {
   const config = loadConfig();
@@ -40,8 +49,15 @@ await exitOnFailure(async () => {
   say(describeDatabase(await prepareDatabase(config.DATABASE_URL)));
 
   const adminKey = keepSecret(files.adminKey, config.ADMIN_API_KEY, 'sk_admin_');
-  const signingSecret = keepSecret(files.signingSecret, config.STORAGE_SIGNING_SECRET);
-  const env = serviceEnvironments(plan, { adminApiKey: adminKey.value, storageSigningSecret: signingSecret.value });
+  // A key given for either side is used for both, so the emulator and the worker always agree.
+  const emulatorKey = plan.emulator
+    ? keepSecret(files.emulatorKey, process.env.EMULATOR_API_KEY || process.env.PROVIDER_API_KEY, 'sk_emulator_')
+    : undefined;
+  const env = serviceEnvironments(plan, {
+    adminApiKey: adminKey.value,
+    emulatorApiKey: emulatorKey?.value,
+    storageDir: process.env.STORAGE_DIR || join(dataDir, 'storage'),
+  });
 
   const group = new ServiceGroup(root);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -50,11 +66,19 @@ await exitOnFailure(async () => {
       void group.stop({ kind: 'signal', signal });
     });
   }
+  // Whatever started us (toolchain.mjs, a shell) died without a word, maybe by SIGKILL: we were re-parented.
+  // Nobody is left to press Ctrl-C, so stop as if they had.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid === parent || group.stopping.aborted) return;
+    say(`the process that started the stack (pid ${parent}) is gone; stopping…`);
+    void group.stop({ kind: 'orphaned' });
+  }, ORPHAN_CHECK_MS).unref();
 
   try {
     if (plan.emulator) {
       group.start({ name: 'emulator', entry: 'services/emulator/src/server.ts', env: env.emulator });
-      // Any HTTP answer means it listens; the worker needs nothing more.
+      // Any HTTP answer means it listens (a 401 included); the worker needs nothing more.
       await waitForHttp(`${plan.emulator.origin}/`, 'The emulator', { ready: () => true, timeoutMs: READY_TIMEOUT_MS, signal: group.stopping });
     }
     group.start({ name: 'api', entry: 'services/api/src/server.ts', env: env.api });
@@ -66,9 +90,9 @@ await exitOnFailure(async () => {
     console.log(renderBanner({
       plan,
       adminApiKey: adminKey.value,
-      adminKeyFile: adminKey.source === 'env' ? undefined : relative(root, files.adminKey),
+      adminKeyFile: adminKey.source === 'env' ? undefined : shown(files.adminKey),
       dev: dev.credentials,
-      devFile: relative(root, files.devCredentials),
+      devFile: shown(files.devCredentials),
     }));
   } catch (error) {
     // A wait cut short by Ctrl-C or by a crashed child is not an error of its own; the stop reason tells.

@@ -1,11 +1,15 @@
-// The few lines printed once the stack is up: where everything is and a request to copy.
+// The few lines printed once the stack is up: where everything is and a request to copy. Keys appear only
+// as prefixes next to the file that holds them; the request reads the dev key from its file.
+import { isAbsolute } from 'node:path';
 import type { DevCredentials } from './dev-credentials.ts';
 import type { StackPlan } from './plan.ts';
+import { secretPrefix } from './secrets.ts';
 import { paint } from './terminal.ts';
 
 export interface BannerFacts {
   plan: StackPlan;
   adminApiKey: string;
+  /** As shown: relative to the repository root when inside it; undefined when the key came from ADMIN_API_KEY. */
   adminKeyFile: string | undefined;
   dev: DevCredentials;
   devFile: string;
@@ -20,8 +24,8 @@ export function renderBanner({ plan, adminApiKey, adminKeyFile, dev, devFile }: 
     ['Docs', `${origin}/docs`],
     ['OpenAPI', `${origin}/openapi.json`],
     ['Bull Board', `${origin}/admin/queues  (browser login: any user name, the admin key as password)`],
-    ['Admin key', `${adminApiKey}${adminKeyFile ? `  (${adminKeyFile})` : '  (from ADMIN_API_KEY)'}`],
-    ['Dev API key', `${dev.apiKey}  (user ${dev.userId}, ${devFile})`],
+    ['Admin key', `${secretPrefix(adminApiKey)}  (${adminKeyFile ? `cat ${adminKeyFile}` : 'from ADMIN_API_KEY'})`],
+    ['Dev API key', `${secretPrefix(dev.apiKey)}  (user ${dev.userId}, in ${devFile})`],
     ['Provider', provider],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
@@ -33,7 +37,8 @@ export function renderBanner({ plan, adminApiKey, adminKeyFile, dev, devFile }: 
     ...rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`),
     '',
     '  Try it:',
-    `  curl -s ${origin}/v1/videos -H "Authorization: Bearer ${dev.apiKey}" -H "Content-Type: application/json" -d '${body}'`,
+    `  export SORA_KEY=$(node -p "require('${isAbsolute(devFile) ? devFile : `./${devFile}`}').apiKey")`,
+    `  curl -s ${origin}/v1/videos -H "Authorization: Bearer $SORA_KEY" -H "Content-Type: application/json" -d '${body}'`,
     '',
     '  Ctrl-C stops everything.',
     rule,

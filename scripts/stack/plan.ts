@@ -40,20 +40,28 @@ export function planStack(config: Config): StackPlan {
   return { ...plan, emulator: { host, port, origin: provider.origin } };
 }
 
-export interface StackSecrets {
+export interface StackPlaces {
   adminApiKey: string;
-  storageSigningSecret: string;
+  /** The key the emulator demands and the worker sends; absent without an emulator. */
+  emulatorApiKey: string | undefined;
+  storageDir: string;
 }
 
 /**
  * Each child's environment: the stack's own (the one place the stack passes process.env on, so every
  * variable in the README works under `npm start` too) plus what the stack decided.
  */
-export function serviceEnvironments(plan: StackPlan, secrets: StackSecrets): Record<'emulator' | 'api' | 'worker', NodeJS.ProcessEnv> {
-  const common = { ...process.env, PROVIDER_BASE_URL: plan.providerBaseUrl, STORAGE_SIGNING_SECRET: secrets.storageSigningSecret };
+export function serviceEnvironments(plan: StackPlan, places: StackPlaces): Record<'emulator' | 'api' | 'worker', NodeJS.ProcessEnv> {
+  const common = { ...process.env, PROVIDER_BASE_URL: plan.providerBaseUrl, STORAGE_DIR: places.storageDir };
+  const providerKey = places.emulatorApiKey === undefined ? {} : { PROVIDER_API_KEY: places.emulatorApiKey };
   return {
-    emulator: { ...process.env, EMULATOR_HOST: plan.emulator?.host, EMULATOR_PORT: String(plan.emulator?.port) },
-    api: { ...common, ADMIN_API_KEY: secrets.adminApiKey },
-    worker: common,
+    emulator: {
+      ...process.env,
+      EMULATOR_HOST: plan.emulator?.host,
+      EMULATOR_PORT: String(plan.emulator?.port),
+      EMULATOR_API_KEY: places.emulatorApiKey,
+    },
+    api: { ...common, ADMIN_API_KEY: places.adminApiKey },
+    worker: { ...common, ...providerKey },
   };
 }

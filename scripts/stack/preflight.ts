@@ -2,9 +2,11 @@
 // line naming the address and how to fix it, because a stack trace from a pool helps nobody at start-up.
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { createDb } from '@sora-studio/shared';
+import { findPortHolder, type PortHolder } from './port-holder.ts';
 import { failure, redactUrl } from './terminal.ts';
 
 const CHECK_TIMEOUT_MS = 5_000;
@@ -13,11 +15,11 @@ const CHECK_TIMEOUT_MS = 5_000;
 export const DATABASE_MISSING = '3D000';
 
 function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  // ref: false, so an answer in time leaves no timer holding the process open.
+  const timeout = sleep(CHECK_TIMEOUT_MS, undefined, { ref: false }).then(() => {
+    throw new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`);
   });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([work, timeout]);
 }
 
 /** pg reports server-side problems with a 5-character SQLSTATE; anything else means we never got a session. */
@@ -62,13 +64,23 @@ export async function checkRedis(redisUrl: string): Promise<void> {
   }
 }
 
+/** A command line that is one of our services: a child of an earlier `npm start` still holding its port. */
+const OUR_SERVICE = /services\/(api|worker|emulator)\/src\//;
+
+/** One line: the port, who holds it when we can see that, and how to get it back. */
+export function describeTakenPort(host: string, port: number, variable: string, holder: PortHolder | undefined): string {
+  if (!holder) return `Port ${port} on ${host} is already in use (by a process we cannot see) — stop it or set ${variable}`;
+  const leftover = OUR_SERVICE.test(holder.command) ? ', left over from an earlier npm start' : '';
+  return `Port ${port} on ${host} is already in use by pid ${holder.pid} (${holder.command})${leftover} — stop it (kill ${holder.pid}) or set ${variable}`;
+}
+
 /** A port someone else holds would make a child die right after start; say so before starting anything. */
 export function checkPortFree(host: string, port: number, variable: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
-        reject(failure(`Port ${port} on ${host} is already in use (another stack running?) — stop that process or set ${variable}`));
+        reject(failure(describeTakenPort(host, port, variable, findPortHolder(port))));
       } else {
         reject(failure(`Cannot listen on ${host}:${port} (${error.code ?? error.message}) — set ${variable}`));
       }

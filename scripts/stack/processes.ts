@@ -1,7 +1,11 @@
 // The stack's children: each service is its own `node <entry>` process in its own process group, so
-// the stack alone decides when and in which order they stop. Their lines reach the terminal under their name.
+// the stack alone decides when and in which order they stop. Each child's stdin is its lifeline, a pipe the
+// stack never writes to: when the stack dies, however it dies, the kernel closes it and the child stops itself
+// (SORA_PARENT_LIFELINE, packages/shared/src/shutdown.ts). Their lines reach the terminal under their name.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LIFELINE_GRACE_MS } from '@sora-studio/shared';
 import { printServiceLine, say } from './terminal.ts';
 
 export interface ServiceSpec {
@@ -20,6 +24,8 @@ export interface ServiceExit {
 export type StopReason =
   | { kind: 'signal'; signal: NodeJS.Signals }
   | { kind: 'crash'; exit: ServiceExit }
+  /** Whatever started the stack (toolchain.mjs, a shell) is gone. */
+  | { kind: 'orphaned' }
   | { kind: 'failure' };
 
 interface RunningService {
@@ -30,15 +36,18 @@ interface RunningService {
 }
 
 const STOP_GRACE_MS = 10_000;
+/** A service told through its lifeline exits by itself within LIFELINE_GRACE_MS; this is the margin on top. */
+const LIFELINE_STOP_MS = LIFELINE_GRACE_MS + 1_000;
 
 function startService(spec: ServiceSpec, cwd: string): RunningService {
   const child = spawn(process.execPath, [spec.entry], {
     cwd,
-    env: spec.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...spec.env, SORA_PARENT_LIFELINE: 'stdin' },
+    stdio: ['pipe', 'pipe', 'pipe'],
     // Own process group: Ctrl-C reaches only the stack, which then stops the children in order.
     detached: true,
   });
+  if (child.pid !== undefined) say(`${spec.name} started (pid ${child.pid})`);
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => printServiceLine(spec.name, line));
   }
@@ -56,19 +65,22 @@ function isRunning(service: RunningService): boolean {
   return service.child.exitCode === null && service.child.signalCode === null && service.child.pid !== undefined;
 }
 
-/** SIGTERM, then SIGKILL when the service has not finished its graceful shutdown in time. */
-async function stopService(service: RunningService): Promise<void> {
+/**
+ * Asks a service to stop (SIGTERM, or closing its lifeline), then SIGKILLs it when it has not finished its
+ * graceful shutdown in time.
+ */
+async function stopService(service: RunningService, ask: 'SIGTERM' | 'lifeline'): Promise<void> {
   if (!isRunning(service)) {
     await service.closed;
     return;
   }
-  service.child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), STOP_GRACE_MS); });
-  const outcome = await Promise.race([service.closed, timedOut]);
-  clearTimeout(timer);
+  if (ask === 'lifeline') service.child.stdin?.end();
+  else service.child.kill('SIGTERM');
+  const graceMs = ask === 'lifeline' ? LIFELINE_STOP_MS : STOP_GRACE_MS;
+  // ref: false, so a service that stopped in time leaves no timer holding the stack open.
+  const outcome = await Promise.race([service.closed, sleep(graceMs, 'timeout' as const, { ref: false })]);
   if (outcome === 'timeout') {
-    say(`${service.name} did not stop within ${STOP_GRACE_MS / 1000} s; killing it`);
+    say(`${service.name} did not stop within ${graceMs / 1000} s; killing it`);
     service.child.kill('SIGKILL');
     await service.closed;
   }
@@ -82,10 +94,6 @@ export class ServiceGroup {
 
   constructor(cwd: string) {
     this.#cwd = cwd;
-    // Last resort if the stack itself dies without stopping them: no orphans left holding the ports.
-    process.once('exit', () => {
-      for (const service of this.#services) if (isRunning(service)) service.child.kill('SIGKILL');
-    });
   }
 
   /** Aborted as soon as the group starts stopping, so waits on a service can give up. */
@@ -104,12 +112,17 @@ export class ServiceGroup {
     void service.closed.then((exit) => this.stop({ kind: 'crash', exit }));
   }
 
-  /** Stops every service, the last started first. Only the first call's reason counts. */
+  /**
+   * Stops every service, the last started first. Orphaned, nobody is watching any more, so every service is
+   * told at once through its lifeline, exactly as if the stack had died. Only the first call's reason counts.
+   */
   stop(reason: StopReason): Promise<StopReason> {
     if (!this.#stopping.signal.aborted) {
       this.#stopping.abort();
+      const services = [...this.#services].reverse();
       void (async () => {
-        for (const service of [...this.#services].reverse()) await stopService(service);
+        if (reason.kind === 'orphaned') await Promise.all(services.map((service) => stopService(service, 'lifeline')));
+        else for (const service of services) await stopService(service, 'SIGTERM');
         this.#stopped.resolve(reason);
       })();
     }

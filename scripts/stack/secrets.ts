@@ -1,5 +1,6 @@
 // Secrets the stack makes up on first run and keeps in .data/ (mode 600), so a restart reuses them:
-// the admin API key, and the key that signs storage URLs (so links survive a restart).
+// the admin API key, and the key the emulator demands and the worker sends. They are never printed whole
+// (stdout often ends up in a log file anyone can read); the banner shows a prefix and the file.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -26,4 +27,9 @@ export function keepSecret(path: string, given: string | undefined, prefix = '')
   const value = `${prefix}${randomBytes(32).toString('base64url')}`;
   writePrivateFile(path, `${value}\n`);
   return { value, source: 'generated' };
+}
+
+/** Enough of a key to tell which one it is, as the API's logs name keys, and not enough to use it. */
+export function secretPrefix(secret: string, shown = 12): string {
+  return `${secret.slice(0, shown)}…`;
 }

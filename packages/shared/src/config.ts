@@ -5,6 +5,8 @@ import { DEFAULT_MODEL_CATALOG, ModelCatalogSchema } from './catalog/model-catal
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
+const attempts = z.coerce.number().int().min(1).max(100);
+const batch = z.coerce.number().int().min(1).max(10_000);
 const modelCatalogJson = z.string().transform((text, ctx) => {
   try {
     return JSON.parse(text) as unknown;
@@ -29,6 +31,8 @@ export const ConfigSchema = z.object({
   /** Admin endpoints and Bull Board accept this key; without it they answer 403. */
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  /** All text fields of one multipart form together; the file has MAX_UPLOAD_BYTES of its own. */
+  MAX_FORM_FIELDS_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
 
   PROVIDER_NAME: z.string().min(1).default('emulator'),
   PROVIDER_BASE_URL: z.url().default('http://127.0.0.1:4010/v1'),
@@ -42,20 +46,34 @@ export const ConfigSchema = z.object({
   WORKER_LOCK_DURATION_MS: positiveMs.default(30_000),
   /** How often workers look for running jobs whose worker died (their lock expired), to run them again. */
   WORKER_STALLED_INTERVAL_MS: positiveMs.default(30_000),
-  /** How many times a step is retried after a retryable provider error before the video fails. */
-  JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  /** Submit's budget: attempts after retryable provider errors before the video fails and is released. */
+  SUBMIT_ATTEMPTS: attempts.default(5),
+  /** A poll's budget: consecutive failed polls (errors or 404) before the video is marked stalled. A good poll resets it. */
+  POLL_ATTEMPTS: attempts.default(10),
+  /** Finalize's budget: attempts at the downloads before the video is marked stalled (its money stays reserved). */
+  FINALIZE_ATTEMPTS: attempts.default(5),
+  /** First retry delay of a step; later ones double, jittered, up to RETRY_MAX_DELAY_MS. */
   RETRY_BASE_DELAY_MS: positiveMs.default(1_000),
+  RETRY_MAX_DELAY_MS: positiveMs.default(60_000),
   POLL_INTERVAL_MS: positiveMs.default(2_000),
   POLL_MAX_INTERVAL_MS: positiveMs.default(30_000),
+  /** A provider video whose status and progress stay the same for longer than this is marked stalled. */
+  VIDEO_STALL_AFTER_MS: positiveMs.default(30 * 60_000),
   RECONCILE_INTERVAL_MS: positiveMs.default(30_000),
-  /** A non-terminal video older than this without a job is re-enqueued by the reconciler. */
+  /** A non-terminal video quiet for longer than this without a job is re-enqueued by the reconciler. */
   RECONCILE_GRACE_MS: positiveMs.default(15_000),
+  /** Per reconciler run: the newest quiet unfinished videos looked at (recent orphans are the likely ones). */
+  RECONCILE_RECENT_BATCH: batch.default(100),
+  /** Per reconciler run: the next page of the rolling sweep over every unfinished video, by id. */
+  RECONCILE_SWEEP_BATCH: batch.default(500),
 
   /** Monthly spending limit given to each new user; 0 means new users have no limit until an admin sets one. */
   DEFAULT_MONTHLY_BUDGET_MICROS: z.coerce.number().int().min(0).default(100_000_000),
   /** Daily spending limit given to each new user; 0 means none. */
   DEFAULT_DAILY_BUDGET_MICROS: z.coerce.number().int().min(0).default(0),
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
+  /** A key's claim left in progress this long (its API process died mid-request) is taken over by a retry. */
+  IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(300),
 
   /** Requests per minute per API key, by role; a user's own limit (admin PATCH) overrides these. */
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().positive().default(600),

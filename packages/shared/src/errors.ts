@@ -87,6 +87,7 @@ export class ServiceUnavailableError extends AppError {
   readonly type = 'service_unavailable';
 }
 
-export function notFound(what: string, id: string): NotFoundError {
-  return new NotFoundError(`No ${what} found with id '${id}'.`, { code: `${what}_not_found`, param: 'id' });
+/** `param` names the path parameter that held the id, as the 409s of the same routes do (`video_id`). */
+export function notFound(what: string, id: string, param = `${what}_id`): NotFoundError {
+  return new NotFoundError(`No ${what} found with id '${id}'.`, { code: `${what}_not_found`, param });
 }

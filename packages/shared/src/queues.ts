@@ -1,51 +1,83 @@
-// Queue names, job names, payloads and options, declared once for the producer (API) and the processor (worker).
+// The job catalogue: queue names, job names, payloads, job data and options, declared once for the producer
+// (API, reconciler) and the processor (worker).
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import type { Config } from './config.ts';
 
-/** One job per video drives it through submit → poll → finalize; its id is the video id. */
+/** One job per video advances it through submit → poll → finalize; its id is the video id. */
 export const VIDEO_QUEUE = 'video-pipeline';
-export const DRIVE_VIDEO_JOB = 'drive-video';
-export const DriveVideoPayloadSchema = z.object({
+export const ADVANCE_VIDEO_JOB = 'advance-video';
+
+/** The steps of the pipeline that call the provider, each with a retry budget of its own. */
+export const RETRIED_STEPS = ['submit', 'poll', 'finalize'] as const;
+export type RetriedStep = (typeof RETRIED_STEPS)[number];
+
+const count = z.number().int().nonnegative();
+
+/** What a producer puts in the job: which video, and the request that created it (so worker logs carry it). */
+export const AdvanceVideoPayloadSchema = z.object({
   videoId: z.string().startsWith('video_'),
-  /** The request that created the video, so worker logs carry it too. */
   requestId: z.string().nullable(),
 });
-export type DriveVideoPayload = z.infer<typeof DriveVideoPayloadSchema>;
+export type AdvanceVideoPayload = z.infer<typeof AdvanceVideoPayloadSchema>;
 
-/** Housekeeping on a schedule: the reconciler that re-enqueues videos left without a job. */
-export const MAINTENANCE_QUEUE = 'maintenance';
-export const RECONCILE_VIDEOS_JOB = 'reconcile-videos';
+/**
+ * The job's data as the processor keeps it between runs: the payload, plus the counters it writes before
+ * it delays the job. `polls` sets the poll back-off; `failures` holds each step's consecutive retryable
+ * failures, so one step cannot spend another's budget, and a good poll resets the poll's.
+ */
+export const AdvanceVideoJobDataSchema = AdvanceVideoPayloadSchema.extend({
+  polls: count.default(0),
+  failures: z.object({
+    submit: count.default(0),
+    poll: count.default(0),
+    finalize: count.default(0),
+    /** Errors no step classifies (Postgres unreachable, a bug), in a row; see INFRASTRUCTURE_ATTEMPTS. */
+    infrastructure: count.default(0),
+  }).default({ submit: 0, poll: 0, finalize: 0, infrastructure: 0 }),
+});
+export type AdvanceVideoJobData = z.infer<typeof AdvanceVideoJobDataSchema>;
 
-export interface RetryPolicy {
-  attempts: number;
-  baseDelayMs: number;
+/**
+ * Each step's budget of retryable failures, from config: SUBMIT_ATTEMPTS (then the video fails, released),
+ * POLL_ATTEMPTS consecutive failed polls (then it is marked stalled and polled on slowly), FINALIZE_ATTEMPTS
+ * (then it is marked stalled, its money still reserved). Back-off starts at RETRY_BASE_DELAY_MS.
+ */
+export type StepBudgets = Record<RetriedStep, number>;
+
+export function stepBudgetsOf(config: Pick<Config, 'SUBMIT_ATTEMPTS' | 'POLL_ATTEMPTS' | 'FINALIZE_ATTEMPTS'>): StepBudgets {
+  return { submit: config.SUBMIT_ATTEMPTS, poll: config.POLL_ATTEMPTS, finalize: config.FINALIZE_ATTEMPTS };
 }
 
-/** The API (first enqueue) and the worker's reconciler (re-enqueue) give a video's job the same retries. */
-export function retryPolicyOf(config: Pick<Config, 'JOB_ATTEMPTS' | 'RETRY_BASE_DELAY_MS'>): RetryPolicy {
-  return { attempts: config.JOB_ATTEMPTS, baseDelayMs: config.RETRY_BASE_DELAY_MS };
-}
+/**
+ * Errors no step classifies (Postgres unreachable, a bug) are retried too, with the same back-off, this many
+ * times in a row; then the job fails, and the reconciler gives the unfinished video a new job later. BullMQ's
+ * own attempts are not used: a delayed job counts as an attempt there, so a long render would spend them.
+ */
+export const INFRASTRUCTURE_ATTEMPTS = 20;
 
-export function driveVideoJobOptions(videoId: string, retry: RetryPolicy): JobsOptions {
+export function advanceVideoJobOptions(videoId: string): JobsOptions {
   return {
     jobId: videoId,
-    attempts: retry.attempts,
-    backoff: { type: 'exponential', delay: retry.baseDelayMs, jitter: 0.25 },
+    attempts: 1,
     // Kept a while for Bull Board and so a duplicate add within the hour is a no-op; Postgres is the record.
     removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { age: 7 * 24 * 3600 },
   };
 }
 
+/** Housekeeping on a schedule: the reconciler that re-enqueues videos left without a job. */
+export const MAINTENANCE_QUEUE = 'maintenance';
+export const RECONCILE_VIDEOS_JOB = 'reconcile-videos';
+
 export interface VideoQueues {
-  pipeline: Queue<DriveVideoPayload>;
+  pipeline: Queue<AdvanceVideoPayload>;
   maintenance: Queue;
   close(): Promise<void>;
 }
 
 export function createVideoQueues(connection: ConnectionOptions, prefix: string): VideoQueues {
-  const pipeline = new Queue<DriveVideoPayload>(VIDEO_QUEUE, { connection, prefix });
+  const pipeline = new Queue<AdvanceVideoPayload>(VIDEO_QUEUE, { connection, prefix });
   const maintenance = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
   return {
     pipeline,
@@ -56,10 +88,7 @@ export function createVideoQueues(connection: ConnectionOptions, prefix: string)
   };
 }
 
-export async function enqueueDriveVideo(
-  queue: Queue<DriveVideoPayload>,
-  payload: DriveVideoPayload,
-  retry: RetryPolicy,
-): Promise<void> {
-  await queue.add(DRIVE_VIDEO_JOB, payload, driveVideoJobOptions(payload.videoId, retry));
+/** Adding a job for a video that has one is a no-op: the job id is the video id. */
+export async function enqueueAdvanceVideo(queue: Queue<AdvanceVideoPayload>, payload: AdvanceVideoPayload): Promise<void> {
+  await queue.add(ADVANCE_VIDEO_JOB, payload, advanceVideoJobOptions(payload.videoId));
 }

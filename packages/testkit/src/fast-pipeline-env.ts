@@ -8,5 +8,8 @@ export const FAST_PIPELINE_ENV = {
   // The reconciler would also adopt the unfinished videos of earlier tests in the file (their jobs live under
   // other prefixes), so it stays out of the way unless a test shortens this.
   RECONCILE_GRACE_MS: '600000',
-  JOB_ATTEMPTS: '5',
+  SUBMIT_ATTEMPTS: '5',
+  POLL_ATTEMPTS: '5',
+  FINALIZE_ATTEMPTS: '5',
+  RETRY_MAX_DELAY_MS: '200',
 } as const satisfies Record<string, string>;

@@ -9,3 +9,4 @@ export * from './log-capture.ts';
 export * from './fast-pipeline-env.ts';
 export * from './test-environment.ts';
 export * from './media-probes.ts';
+export * from './private-servers/index.ts';

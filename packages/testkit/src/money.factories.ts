@@ -1,10 +1,11 @@
-// Budgets and videos with their money, written through the same ledger functions the API and the worker call:
-// a submit reserves in the transaction that inserts the video; an end settles or releases under the video's
-// lock, as finalize and a failure do.
+// Budgets and videos with their money, written through the same functions the API and the worker call: a
+// create inserts the video, its event and its reservation in one transaction (insertQueuedVideo); an end
+// settles or releases under the video's lock and changes its status through the lifecycle helper.
 import {
-  DEFAULT_MODEL_CATALOG, lockVideo, newId, priceVideoMicros, releaseReservation, reserveCost, settleVideoCost, updateVideo,
-  type BudgetPeriod, type Db, type Settlement, type Video,
+  changeVideo, DEFAULT_MODEL_CATALOG, insertQueuedVideo, lockVideo, moneyPayload, newId, priceVideoMicros, releaseReservation,
+  settleVideoCost, type BudgetPeriod, type Db, type LockedVideo, type Settlement, type Database, type Video,
 } from '@sora-studio/shared';
+import type { Transaction } from 'kysely';
 
 export async function createBudget(db: Db, userId: string, period: BudgetPeriod, limitMicros: number, model: string | null = null): Promise<string> {
   const id = newId('budget');
@@ -31,29 +32,33 @@ export interface QueuedVideoInput extends VideoShapeInput {
 }
 
 /**
- * A queued video and the reservation of its estimated cost, in one transaction, as the API's create writes
- * them. Rejects with InsufficientQuotaError, leaving nothing behind, when a budget has no room.
+ * A queued video, its `video.queued` event and the reservation of its estimated cost, in one transaction, as
+ * the API's create writes them. Rejects with InsufficientQuotaError, leaving nothing behind, when a budget has no room.
  */
 export async function createReservedVideo(db: Db, userId: string, input: QueuedVideoInput = {}): Promise<Video> {
-  const estimatedCostMicros = videoPriceMicros(input);
-  return db.transaction().execute(async (trx) => {
-    const video = await trx.insertInto('videos').values({
-      id: newId('video'),
-      userId,
-      model: input.model ?? 'sora-2',
-      prompt: input.prompt ?? 'a red fox crossing a snowy field',
-      seconds: input.seconds ?? 4,
-      size: input.size ?? '720x1280',
-      status: 'queued',
-      provider: 'emulator',
-      estimatedCostMicros,
-      remixedFromVideoId: input.remixedFromVideoId ?? null,
-      inputReferenceUrl: input.inputReferenceUrl ?? null,
-      inputReferenceKey: input.inputReferenceKey ?? null,
-      requestId: newId('req'),
-    }).returningAll().executeTakeFirstOrThrow();
-    await reserveCost(trx, video, estimatedCostMicros);
-    return video;
+  return db.transaction().execute((trx) => insertQueuedVideo(trx, {
+    id: newId('video'),
+    userId,
+    model: input.model ?? 'sora-2',
+    prompt: input.prompt ?? 'a red fox crossing a snowy field',
+    seconds: input.seconds ?? 4,
+    size: input.size ?? '720x1280',
+    provider: 'emulator',
+    estimatedCostMicros: videoPriceMicros(input),
+    remixedFromVideoId: input.remixedFromVideoId ?? null,
+    inputReferenceUrl: input.inputReferenceUrl ?? null,
+    inputReferenceKey: input.inputReferenceKey ?? null,
+    metadata: {},
+    requestId: newId('req'),
+  }));
+}
+
+/** A queued video goes to the provider before it can end: as a submit does, it gets a provider id first. */
+async function atProvider(trx: Transaction<Database>, locked: LockedVideo): Promise<LockedVideo> {
+  if (locked.status !== 'queued') return locked;
+  const providerVideoId = `video_provider_${locked.id}`;
+  return changeVideo(trx, locked, { status: 'in_progress', providerVideoId, providerStatus: 'in_progress', submitAttempts: 1 }, {
+    type: 'video.submitted', data: { provider_video_id: providerVideoId, provider_status: 'in_progress', attempt: 1 },
   });
 }
 
@@ -61,9 +66,13 @@ export async function createReservedVideo(db: Db, userId: string, input: QueuedV
 export async function completeReservedVideo(db: Db, videoId: string, delivered: VideoShapeInput = {}): Promise<Settlement> {
   const actualCostMicros = videoPriceMicros(delivered);
   return db.transaction().execute(async (trx) => {
-    const locked = (await lockVideo(trx, videoId))!;
+    const locked = await atProvider(trx, (await lockVideo(trx, videoId))!);
     const settlement = await settleVideoCost(trx, locked, actualCostMicros);
-    await updateVideo(trx, locked, { status: 'completed', actualCostMicros });
+    const deliveredSeconds = delivered.seconds ?? locked.seconds;
+    const deliveredSize = delivered.size ?? locked.size;
+    await changeVideo(trx, locked, { status: 'completed', actualCostMicros, deliveredSeconds, deliveredSize, progress: 100, completedAt: new Date() }, {
+      type: 'video.completed', data: { ...moneyPayload(settlement), delivered_seconds: deliveredSeconds, delivered_size: deliveredSize },
+    });
     return settlement;
   });
 }
@@ -73,7 +82,10 @@ export async function failReservedVideo(db: Db, videoId: string): Promise<Settle
   return db.transaction().execute(async (trx) => {
     const locked = (await lockVideo(trx, videoId))!;
     const settlement = await releaseReservation(trx, locked);
-    await updateVideo(trx, locked, { status: 'failed', errorCode: 'internal_error', errorMessage: 'failed in a test' });
+    const failure = { code: 'internal_error', message: 'failed in a test' };
+    await changeVideo(trx, locked, { status: 'failed', errorCode: failure.code, errorMessage: failure.message }, {
+      type: 'video.failed', data: { ...moneyPayload(settlement), ...failure },
+    });
     return settlement;
   });
 }

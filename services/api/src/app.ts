@@ -1,9 +1,11 @@
 // The API as a Fastify instance that does not listen yet: server.ts listens, tests inject or listen on a
 // random port. Every dependency comes in through `deps`; every plugin and route is registered here.
 import Fastify, { LogController } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { defaultBudgetLimits, type Config, type Db, type Logger, type Storage, type VideoQueues } from '@sora-studio/shared';
+import { adminVideoRoutes } from './admin/admin-video.routes.ts';
+import { createAdminVideoService } from './admin/admin-video.service.ts';
 import { apiKeyRoutes } from './admin/api-key.routes.ts';
 import { createApiKeyService } from './admin/api-key.service.ts';
 import { budgetRoutes } from './admin/budget.routes.ts';
@@ -13,6 +15,9 @@ import { userRoutes } from './admin/user.routes.ts';
 import { createUserService } from './admin/user.service.ts';
 import { createBearerAuthenticator } from './auth/bearer-auth.ts';
 import { healthRoutes, PROBE_PATHS } from './health/health.routes.ts';
+import { answerClientError } from './http/client-error.ts';
+import { jsonBodyPlugin } from './http/json-body.ts';
+import { validatorCompiler } from './http/validator-compiler.ts';
 import { idempotencyPlugin } from './idempotency/idempotency.plugin.ts';
 import { createIdempotencyService } from './idempotency/idempotency.service.ts';
 import { adminAuthPlugin } from './plugins/admin-auth.ts';
@@ -21,6 +26,7 @@ import { bullBoardPlugin } from './plugins/bull-board.ts';
 import { errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { requestIdOf, requestIdPlugin } from './plugins/request-id.ts';
+import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { swaggerPlugin } from './plugins/swagger.ts';
 import { videoQuoteRoutes } from './quotes/video-quote.routes.ts';
 import { createVideoQuoteService } from './quotes/video-quote.service.ts';
@@ -50,31 +56,39 @@ export function jsonBodyLimit(config: Config): number {
   return Math.ceil(config.MAX_UPLOAD_BYTES * 4 / 3) + 64 * 1024;
 }
 
+/** Node's default limit of the request line and headers together (--max-http-header-size). */
+const MAX_URL_BYTES = 16 * 1024;
+
 export function buildApp(deps: AppDeps) {
   const { config, db, redis, queues, storage } = deps;
   const bodyLimit = jsonBodyLimit(config);
-  const uploadLimits = { maxFileBytes: config.MAX_UPLOAD_BYTES, maxFieldBytes: bodyLimit };
+  const uploadLimits = { maxFileBytes: config.MAX_UPLOAD_BYTES, maxFieldsBytes: config.MAX_FORM_FIELDS_BYTES };
   const usage = createUsageService({ db });
   const app = Fastify({
     loggerInstance: deps.logger,
     genReqId: requestIdOf,
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: (request) => PROBE_PATHS.has(request.url) }),
     bodyLimit,
+    // The id schemas bound path ids and name the parameter; the router's own limit is only the URL's.
+    routerOptions: { maxParamLength: MAX_URL_BYTES },
     frameworkErrors: (error, request, reply) => { sendError(error, request, reply); },
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  // JSON (built in) and multipart forms (per route) only; anything else is a 415.
+  // JSON (UTF-8, an empty one being no body) and multipart forms (per route) only; anything else is a 415.
   app.removeContentTypeParser('text/plain');
+  app.register(jsonBodyPlugin, { bodyLimit });
 
   app.register(requestIdPlugin);
+  app.register(securityHeadersPlugin);
   app.register(errorHandlerPlugin);
   app.register(swaggerPlugin);
 
   app.register(healthRoutes, { db, redis });
 
-  // Authentication (API key or OIDC token) and the per-key rate limit it applies, for /v1 and /admin alike.
+  // Authentication (API key or OIDC token) and the per-user rate limit it applies, for /v1 and /admin alike.
   const authenticate = createBearerAuthenticator({ db, config });
   app.register(rateLimitPlugin, {
     redis,
@@ -85,7 +99,7 @@ export function buildApp(deps: AppDeps) {
   app.register(async (v1) => {
     await v1.register(multipartPlugin);
     await v1.register(apiKeyAuthPlugin, { authenticate });
-    await v1.register(idempotencyPlugin, { idempotency: createIdempotencyService({ db, ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS }) });
+    await v1.register(idempotencyPlugin, { idempotency: createIdempotencyService({ db, ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS, claimTimeoutSeconds: config.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS }) });
     await v1.register(videoRoutes, { videos: createVideoService({ config, db, queues, storage }), upload: uploadLimits });
     await v1.register(videoContentRoutes, { content: createVideoContentService({ db, storage }) });
     await v1.register(videoCancelRoutes, { cancels: createVideoCancelService({ db }) });
@@ -100,6 +114,7 @@ export function buildApp(deps: AppDeps) {
     await admin.register(budgetRoutes, { budgets: createBudgetService({ config, db }) });
     await admin.register(adminUsageRoutes, { usage });
     await admin.register(ledgerCheckRoutes, { db });
+    await admin.register(adminVideoRoutes, { videos: createAdminVideoService({ db }) });
   }, { prefix: '/admin' });
 
   app.register(bullBoardPlugin, { queues, adminApiKey: config.ADMIN_API_KEY, authenticate });

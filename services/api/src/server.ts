@@ -1,18 +1,34 @@
 // The API process: configuration from the environment, dependencies, listen, and a graceful stop on
 // SIGTERM/SIGINT (stop accepting, finish requests in flight, then close queues, Redis and Postgres).
 import {
-  createDb, createLogger, createRedis, createStorage, createVideoQueues, loadConfig, onShutdownSignals,
+  createDb, createLogger, createProducerRedis, createStorage, createVideoQueues, loadConfig, onShutdownSignals,
 } from '@sora-studio/shared';
 import { buildApp } from './app.ts';
 
+/**
+ * A client is waiting on every query, so the API waits less than the workers do: a Postgres that is down
+ * or saturated becomes a 503 with Retry-After within about two seconds, not a request that hangs.
+ */
+const API_DB_TIMEOUTS = { connectTimeoutMs: 2_000, statementTimeoutMs: 15_000 };
+
 const config = loadConfig();
 const logger = createLogger('api', config.LOG_LEVEL);
-const db = createDb(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
-const redis = createRedis(config.REDIS_URL);
+const db = createDb(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, ...API_DB_TIMEOUTS });
+// Fails fast while Redis is down: a create still commits (the reconciler enqueues it later), the rate
+// limit lets requests through, and /ready says not ready.
+const redis = createProducerRedis(config.REDIS_URL);
 const queues = createVideoQueues(redis, config.REDIS_PREFIX);
 const storage = createStorage(config, `http://${config.API_HOST}:${config.API_PORT}/storage`);
-// A Redis outage is survivable (creates still commit; the reconciler enqueues later), so it is logged, not fatal.
-redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+// A Redis outage is survivable, so it is logged, not fatal; one line per outage, not one per reconnect attempt.
+let redisDown = false;
+redis.on('error', (error) => {
+  if (!redisDown) logger.warn({ err: error }, 'redis connection error');
+  redisDown = true;
+});
+redis.on('ready', () => {
+  if (redisDown) logger.info('redis connection is back');
+  redisDown = false;
+});
 for (const queue of [queues.pipeline, queues.maintenance]) {
   queue.on('error', (error) => logger.warn({ err: error, queue: queue.name }, 'queue error'));
 }

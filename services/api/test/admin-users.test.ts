@@ -31,7 +31,7 @@ describe('GET /admin/users/:user_id', () => {
   });
 
   it('answers 404 for an unknown user', async () => {
-    expectApiError(await admin('GET', '/admin/users/user_missing'), 404, 'id');
+    expectApiError(await admin('GET', '/admin/users/user_missing'), 404, 'user_id');
   });
 });
 
@@ -128,7 +128,7 @@ describe('PATCH /admin/users/:user_id', () => {
   });
 
   it('answers 404 for an unknown user', async () => {
-    expectApiError(await admin('PATCH', '/admin/users/user_missing', { disabled: true }), 404, 'id');
+    expectApiError(await admin('PATCH', '/admin/users/user_missing', { disabled: true }), 404, 'user_id');
   });
 });
 

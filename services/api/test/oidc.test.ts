@@ -122,6 +122,14 @@ describe('OIDC bearer tokens', () => {
     expectApiError(await withToken({ sub: 'oidc|root', audience: 'someone-else' }, '/admin/users?limit=1'), 401);
   });
 
+  it('counts a user\'s tokens and API keys against one rate limit', async () => {
+    const carol = await adminMadeUser(api, { oidc_subject: 'oidc|carol' });
+    await call(api, 'PATCH', `/admin/users/${carol.id}`, { key: ADMIN_KEY, json: { rate_limit_per_minute: 4 } });
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push(i % 2 === 0 ? (await withToken({ sub: 'oidc|carol' })).status : (await call(api, 'GET', '/v1/videos', { key: carol.apiKey })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+
   it('answers 503 when the key set cannot be fetched', async () => {
     const app = twinApp(api, { config: { ...api.config, OIDC_JWKS_URL: 'http://127.0.0.1:1/jwks.json' } });
     try {

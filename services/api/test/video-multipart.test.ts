@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '@sora-studio/shared';
-import { formFieldsToObject } from '../src/videos/video-multipart.ts';
+import { formFieldsToObject } from '@sora-studio/shared';
 
 describe('formFieldsToObject', () => {
   it('turns bracket keys into nested objects and keeps scalars as strings', () => {

@@ -1,7 +1,7 @@
 // POST /v1/videos/:video_id/cancel, and what DELETE does to the money of an unfinished video. No worker runs
 // here: the rows are put where the worker would have put them. The worker's side is tested in services/worker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findVideoLedger, type VideoStatus } from '@sora-studio/shared';
+import { findVideoLedger, type VideoEventType, type VideoStatus } from '@sora-studio/shared';
 import type { TestUser } from '@sora-studio/testkit';
 import { call, expectApiError, startApi, type ApiHarness } from './api-harness.ts';
 
@@ -29,7 +29,7 @@ async function submitted(videoId: string, providerVideoId: string | null): Promi
 
 const cancel = (videoId: string) => call(api, 'POST', `/v1/videos/${videoId}/cancel`, { key: user.apiKey });
 
-async function eventCount(videoId: string, type: string): Promise<number> {
+async function eventCount(videoId: string, type: VideoEventType): Promise<number> {
   const rows = await api.db.selectFrom('videoEvents').select('id').where('videoId', '=', videoId).where('type', '=', type).execute();
   return rows.length;
 }

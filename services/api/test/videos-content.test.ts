@@ -171,7 +171,7 @@ describe('POST /v1/videos/:video_id/remix', () => {
 
   it('refuses to remix another user\'s video with 404', async () => {
     const source = await completedVideo();
-    expectApiError(await call(api, 'POST', `/v1/videos/${source.id}/remix`, { key: bob.apiKey, json: { prompt: 'steal' } }), 404, 'id');
+    expectApiError(await call(api, 'POST', `/v1/videos/${source.id}/remix`, { key: bob.apiKey, json: { prompt: 'steal' } }), 404, 'video_id');
   });
 
   it('refuses to remix an unfinished video with 409', async () => {

@@ -2,7 +2,7 @@ import OpenAI, { toFile } from 'openai';
 import OpenAI6 from 'openai6';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  VideoObjectSchema, createRedis, createVideoQueues, DRIVE_VIDEO_JOB, type VideoQueues,
+  VideoObjectSchema, createRedis, createVideoQueues, ADVANCE_VIDEO_JOB, type VideoQueues,
 } from '@sora-studio/shared';
 import type { TestUser } from '@sora-studio/testkit';
 import type { App } from '../src/index.ts';
@@ -62,8 +62,7 @@ describe('POST /v1/videos', () => {
     });
     expect(events).toEqual([expect.objectContaining({ type: 'video.queued', fromStatus: null, toStatus: 'queued', requestId })]);
     expect(ledger).toEqual([expect.objectContaining({ kind: 'reserve', amountMicros: 400_000, userId: user.id })]);
-    expect(job).toMatchObject({ id: video.id, name: DRIVE_VIDEO_JOB, data: { videoId: video.id, requestId } });
-    expect(job?.opts.attempts).toBe(api.config.JOB_ATTEMPTS);
+    expect(job).toMatchObject({ id: video.id, name: ADVANCE_VIDEO_JOB, data: { videoId: video.id, requestId } });
   });
 
   it('creates a video through the openai SDK 6', async () => {

@@ -48,7 +48,7 @@ describe('GET /v1/videos/:video_id', () => {
 
   it('answers 404 in OpenAI\'s shape for an id that does not exist', async () => {
     const result = await call(api, 'GET', '/v1/videos/video_nope', { key: alice.apiKey });
-    expectApiError(result, 404, 'id');
+    expectApiError(result, 404, 'video_id');
     expect(result.body.error).toMatchObject({ type: 'not_found_error', code: 'video_not_found' });
   });
 });
@@ -127,7 +127,7 @@ describe('another user\'s videos', () => {
     ['POST', (id: string) => `/v1/videos/${id}/remix`],
   ])('%s %s answers 404, not 403', async (method, path) => {
     const result = await call(api, method, path(videos[0]!.id), { key: bob.apiKey, ...(method === 'POST' ? { json: { prompt: 'mine now' } } : {}) });
-    expectApiError(result, 404, 'id');
+    expectApiError(result, 404, 'video_id');
   });
 
   it('are not in the list, and stay untouched', async () => {

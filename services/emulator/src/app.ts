@@ -52,6 +52,9 @@ export function buildEmulator(options: EmulatorOptions = {}): FastifyInstance {
     if (request.faults?.latencyMs) await sleep(request.faults.latencyMs);
   });
 
+  // With a key configured nothing answers without it, the stats (they count every tenant's videos) included;
+  // without one, /v1 still wants a non-empty bearer, as OpenAI does, and the stats are open to tests.
+  if (settings.apiKey) app.addHook('onRequest', requireBearer(settings.apiKey));
   app.get('/_emulator/stats', async () => stats.snapshot());
 
   void app.register(async (v1) => {
@@ -61,7 +64,7 @@ export function buildEmulator(options: EmulatorOptions = {}): FastifyInstance {
       const directives = typeof header === 'string' ? parseFaultDirectives(header, { param: null, bracketsOnly: false }) : {};
       request.faults = new RequestFaults(service.serverDirectives, directives);
     });
-    v1.addHook('onRequest', requireBearer(settings.apiKey));
+    if (!settings.apiKey) v1.addHook('onRequest', requireBearer(undefined));
     registerVideoRoutes(v1, { service, stats });
   }, { prefix: '/v1' });
 

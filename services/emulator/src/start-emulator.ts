@@ -25,7 +25,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const hostname = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     baseUrl: `http://${hostname}:${address.port}/v1`,
-    stats: async () => (await app.inject('/_emulator/stats')).json<EmulatorStatsSnapshot>(),
+    stats: async () => {
+      const headers = emulatorOptions.apiKey ? { authorization: `Bearer ${emulatorOptions.apiKey}` } : {};
+      return (await app.inject({ url: '/_emulator/stats', headers })).json<EmulatorStatsSnapshot>();
+    },
     close: () => app.close(),
   };
 }

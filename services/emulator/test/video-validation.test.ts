@@ -31,7 +31,7 @@ describe('create', () => {
     ['an oversized prompt', { prompt: 'x'.repeat(MAX_PROMPT_CHARS + 1) }, 'prompt', 'invalid_value'],
     ['an unknown field', { prompt: 'p', quality: 'high' }, 'quality', 'unknown_parameter'],
     ["Sora Studio's own metadata field", { prompt: 'p', metadata: { a: 'b' } }, 'metadata', 'unknown_parameter'],
-    ['an input_reference with both image_url and file_id', { prompt: 'p', input_reference: { image_url: 'u', file_id: 'f' } }, 'input_reference', 'invalid_value'],
+    ['an input_reference with both image_url and file_id', { prompt: 'p', input_reference: { image_url: 'https://example.com/u.png', file_id: 'f' } }, 'input_reference', 'invalid_value'],
     ['an unknown key inside input_reference', { prompt: 'p', input_reference: { url: 'u' } }, 'input_reference.url', 'unknown_parameter'],
     ['an unknown fault directive', { prompt: 'p [[emulator:explode]]' }, 'prompt', 'invalid_emulator_directive'],
   ])('refuses %s', async (_case, json, param, code) => {

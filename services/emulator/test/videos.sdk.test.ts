@@ -225,6 +225,16 @@ describe('authentication and housekeeping', () => {
     try {
       await expect(sdkClient(guarded, { apiKey: 'sk-wrong' }).videos.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
       await expect(sdkClient(guarded, { apiKey: 'sk-only-this-one' }).videos.list()).resolves.toBeDefined();
+      // Every route, not only /v1: the stats and an unknown URL too.
+      const origin = new URL(guarded.baseUrl).origin;
+      for (const path of ['/_emulator/stats', '/', '/v1/videos']) {
+        const response = await fetch(`${origin}${path}`, { headers: { authorization: 'Bearer sk-wrong' } });
+        expect(response.status, path).toBe(401);
+        expect((await fetch(`${origin}${path}`)).status, path).toBe(401);
+      }
+      const stats = await fetch(`${origin}/_emulator/stats`, { headers: { authorization: 'Bearer sk-only-this-one' } });
+      expect(stats.status).toBe(200);
+      expect(await guarded.stats()).toMatchObject({ videosCreated: 0 });
     } finally {
       await guarded.close();
     }
@@ -248,7 +258,10 @@ describe('authentication and housekeeping', () => {
       await ownClient.videos.create({ prompt: 'counted' });
       await ownClient.videos.create({ prompt: '' }).catch(() => undefined);
       await ownClient.videos.list();
-      expect(await own.stats()).toEqual({ videosCreated: 1, createRequests: 2, requests: 3 });
+      expect(await own.stats()).toEqual({
+        videosCreated: 1, createRequests: 2, requests: 3,
+        creates: { idempotencyKeys: 0, keysCreatedMoreThanOnce: 0, withoutIdempotencyKey: 1 },
+      });
     } finally {
       await own.close();
     }

@@ -3,8 +3,9 @@ export { startWorkers, type RunningWorkers, type WorkerDeps } from './start-work
 export { createOpenAiProvider, type OpenAiProviderOptions } from './provider/openai-provider.client.ts';
 export type { ProviderClient, ProviderVideo } from './provider/provider-client.ts';
 export { ProviderError, classifyProviderError } from './provider/provider-errors.ts';
-export type { PipelineDeps, DriveOutcome } from './video-pipeline.deps.ts';
-export { driveVideo } from './steps/drive-video.ts';
-export { reconcileVideos } from './steps/reconcile.ts';
-export { submitVideo } from './steps/submit.ts';
-export type { SubmitResult } from './steps/submit-claim.ts';
+export type { PipelineDeps } from './video-pipeline.deps.ts';
+export { nextStep, type PipelineStep } from './pipeline/next-step.ts';
+export type { StepOutcome, StepRun } from './pipeline/step-outcome.ts';
+export { advanceVideo } from './pipeline/advance-video.ts';
+export { reconcileVideos, type ReconcileRun } from './reconciler/reconcile.ts';
+export { submitVideo, type SubmitResult } from './steps/submit.ts';

@@ -2,7 +2,7 @@
 // at a time across all worker processes.
 import { Worker, type ConnectionOptions } from 'bullmq';
 import { MAINTENANCE_QUEUE, RECONCILE_VIDEOS_JOB, type VideoQueues } from '@sora-studio/shared';
-import { reconcileVideos, type ReconcileDeps } from './steps/reconcile.ts';
+import { reconcileVideos, type ReconcileDeps } from './reconciler/reconcile.ts';
 
 export function createMaintenanceWorker(deps: ReconcileDeps, opts: { connection: ConnectionOptions; prefix: string }): Worker {
   const worker = new Worker(MAINTENANCE_QUEUE, async (job) => {

@@ -23,21 +23,35 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
+/** How often, at least, each worker process re-asserts the reconciler's schedule. */
+const RESCHEDULE_MIN_MS = 5_000;
+
 export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const { config, redis } = deps;
   const prefix = config.REDIS_PREFIX;
   const clock = deps.clock ?? (() => new Date());
   const queues = createVideoQueues(redis, prefix);
+  // An 'error' event without a listener would throw and end the process; a Redis outage is waited out instead.
+  for (const queue of [queues.pipeline, queues.maintenance]) {
+    queue.on('error', (error) => deps.logger.warn({ err: error, queue: queue.name }, 'queue error'));
+  }
   const pipeline = createVideoPipelineWorker(
     { db: deps.db, storage: deps.storage, provider: deps.provider, config, logger: deps.logger, clock },
     { connection: redis, prefix, queue: queues.pipeline },
   );
-  const maintenance = createMaintenanceWorker({ db: deps.db, queues, config, logger: deps.logger, clock }, { connection: redis, prefix });
+  const maintenance = createMaintenanceWorker({ db: deps.db, redis, queues, config, logger: deps.logger, clock }, { connection: redis, prefix });
   await Promise.all([pipeline.waitUntilReady(), maintenance.waitUntilReady()]);
   await scheduleReconciler(queues, config.RECONCILE_INTERVAL_MS);
+  // The schedule lives in Redis: a Redis that lost its keys (flushed, or restarted without persistence) would
+  // never run the reconciler again, and the reconciler is what rebuilds the queue. Upserting it is idempotent.
+  const keepReconcilerScheduled = setInterval(() => {
+    scheduleReconciler(queues, config.RECONCILE_INTERVAL_MS).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not re-assert the reconciler schedule'));
+  }, Math.max(RESCHEDULE_MIN_MS, config.RECONCILE_INTERVAL_MS * 2));
+  keepReconcilerScheduled.unref();
   return {
     queues,
     async close() {
+      clearInterval(keepReconcilerScheduled);
       await Promise.all([pipeline.close(), maintenance.close()]);
       await queues.close();
     },

@@ -13,8 +13,3 @@ export interface PipelineDeps {
   clock: () => Date;
 }
 
-/**
- * What a run of the job leads to: the video is finished (or needs nothing), it is polled again later, or it
- * waits for one of its owner's in-flight slots (which does not count as a poll, so the back-off starts fresh).
- */
-export type DriveOutcome = { kind: 'done' } | { kind: 'poll-later'; delayMs: number } | { kind: 'wait-for-slot'; delayMs: number };

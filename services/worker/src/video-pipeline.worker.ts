@@ -1,18 +1,20 @@
-// The BullMQ side of the video pipeline: runs driveVideo for each job under the provider lane's shared
-// request budget, turns "poll later" and "wait for a slot" into a delayed job (no worker slot is held while
-// the provider renders), a 429 into a pause of the whole provider lane, and other errors into BullMQ
-// retries, until retries run out.
-import { DelayedError, Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
-import { z } from 'zod';
-import { DriveVideoPayloadSchema, VIDEO_QUEUE, type Config, type DriveVideoPayload } from '@sora-studio/shared';
+// The BullMQ side of the video pipeline: runs advanceVideo for each job under the provider lane's shared
+// request budget, and turns its outcome into BullMQ terms. A wait (poll, slot, stalled) is a delayed job, so
+// no worker slot is held while the provider renders; a 429 pauses the whole provider lane; a step's failure
+// is retried here, with back-off and jitter, against that step's own budget (counters in the job data), and
+// when the budget is spent the step's exhaustion rule (steps/budget-spent.ts) decides. Only what no step
+// classifies (Postgres down, a bug) is retried without a step's budget, a bounded number of times in a row.
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
+import {
+  AdvanceVideoJobDataSchema, INFRASTRUCTURE_ATTEMPTS, stepBudgetsOf, VIDEO_QUEUE, type AdvanceVideoJobData, type AdvanceVideoPayload, type Config, type RetriedStep,
+} from '@sora-studio/shared';
+import { advanceVideo } from './pipeline/advance-video.ts';
+import { retryDelayMs } from './pipeline/pipeline-timing.ts';
+import { describeFailure, isBudgetedFailure } from './pipeline/step-errors.ts';
+import type { StepOutcome } from './pipeline/step-outcome.ts';
 import { ProviderError } from './provider/provider-errors.ts';
-import { driveVideo } from './steps/drive-video.ts';
-import { onRetriesExhausted } from './steps/retries-exhausted.ts';
+import { onBudgetSpent } from './steps/budget-spent.ts';
 import type { PipelineDeps } from './video-pipeline.deps.ts';
-
-/** The job's data as the worker keeps it: the payload plus how many times the video has waited. */
-type DriveVideoJobData = DriveVideoPayload & { polls?: number };
-const PollsSchema = z.object({ polls: z.number().int().nonnegative().default(0) });
 
 /** Steps are idempotent, so a job that stalled (its worker died) may safely run again, a few times. */
 const MAX_STALLED_COUNT = 5;
@@ -20,8 +22,8 @@ const MAX_STALLED_COUNT = 5;
 /**
  * The provider lane's request budget. BullMQ keeps the limiter's counter in the queue's Redis keys, so every
  * worker of every process shares it. It counts job runs, and a run makes one provider request (submit or
- * poll) except finalize's, which adds the downloads. A manual `queue.rateLimit` (a 429) is honoured only by
- * workers that have a limiter, so this is also what makes a 429 pause the whole lane.
+ * poll) except one that goes on to finalize, which adds the downloads. A manual `queue.rateLimit` (a 429) is
+ * honoured only by workers that have a limiter, so this is also what makes a 429 pause the whole lane.
  */
 function providerLaneLimiter(config: Config): { max: number; duration: number } {
   return { max: config.PROVIDER_REQUESTS_PER_SECOND, duration: 1_000 };
@@ -31,13 +33,13 @@ export interface PipelineWorkerOptions {
   connection: ConnectionOptions;
   prefix: string;
   /** The pipeline queue, used to pause the lane on a 429. */
-  queue: Queue<DriveVideoPayload>;
+  queue: Queue<AdvanceVideoPayload>;
 }
 
-export function createVideoPipelineWorker(deps: PipelineDeps, opts: PipelineWorkerOptions): Worker<DriveVideoJobData> {
-  const worker = new Worker<DriveVideoJobData>(
+export function createVideoPipelineWorker(deps: PipelineDeps, opts: PipelineWorkerOptions): Worker<AdvanceVideoJobData> {
+  const worker = new Worker<AdvanceVideoJobData>(
     VIDEO_QUEUE,
-    (job, token) => processDriveVideo(job, token, deps, opts.queue),
+    (job, token) => processAdvanceVideo(job, token, deps, opts.queue),
     {
       connection: opts.connection,
       prefix: opts.prefix,
@@ -55,37 +57,69 @@ export function createVideoPipelineWorker(deps: PipelineDeps, opts: PipelineWork
   return worker;
 }
 
-async function processDriveVideo(
-  job: Job<DriveVideoJobData>,
-  token: string | undefined,
-  deps: PipelineDeps,
-  queue: Queue<DriveVideoPayload>,
-): Promise<void> {
-  const payload = DriveVideoPayloadSchema.parse(job.data);
-  const { polls } = PollsSchema.parse(job.data);
-  const stepDeps: PipelineDeps = { ...deps, logger: deps.logger.child({ videoId: payload.videoId, requestId: payload.requestId }) };
-  let outcome;
-  try {
-    outcome = await driveVideo(payload.videoId, stepDeps, polls);
-  } catch (error) {
-    if (error instanceof ProviderError && error.isRateLimit) {
-      // Redis refuses a 0 ms expiry, and `retry-after-ms: 0` is a valid answer.
-      const waitMs = Math.max(1, error.retryAfterMs ?? deps.config.RETRY_BASE_DELAY_MS);
-      stepDeps.logger.warn({ waitMs }, 'provider rate limit; the provider lane waits');
-      await queue.rateLimit(waitMs);
-      // Back to waiting without spending an attempt; the worker takes no job until the limit expires.
-      throw Worker.RateLimitError();
-    }
-    const attempts = job.opts.attempts ?? 1;
-    if (job.attemptsMade + 1 < attempts) {
-      stepDeps.logger.warn({ err: error, attempt: job.attemptsMade + 1, attempts }, 'step failed; retrying');
-      throw error;
-    }
-    outcome = await onRetriesExhausted(payload.videoId, error, stepDeps);
+async function processAdvanceVideo(job: Job<AdvanceVideoJobData>, token: string | undefined, deps: PipelineDeps, queue: Queue<AdvanceVideoPayload>): Promise<void> {
+  const parsed = AdvanceVideoJobDataSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`Job ${job.id} does not carry a video job's data: ${parsed.error.message}`);
+  const data = parsed.data;
+  const stepDeps: PipelineDeps = { ...deps, logger: deps.logger.child({ videoId: data.videoId, requestId: data.requestId }) };
+  const { step, outcome } = await advanceVideo(data.videoId, stepDeps, data.polls);
+  const next: AdvanceVideoJobData = { ...data, failures: { ...data.failures } };
+  // The poll's budget counts consecutive failures: a poll that got an answer starts it afresh.
+  if (step === 'poll' && outcome.kind !== 'failed') next.failures.poll = 0;
+  if (outcome.kind !== 'failed') next.failures.infrastructure = 0;
+
+  let settled: StepOutcome = outcome;
+  if (outcome.kind === 'failed') {
+    const { error } = outcome;
+    if (error instanceof ProviderError && error.isRateLimit) return pauseProviderLane(error, queue, stepDeps);
+    settled = step !== 'none' && isBudgetedFailure(error)
+      ? await chargeBudget(step, error, next, stepDeps)
+      : retryInfrastructure(error, next, stepDeps);
   }
-  if (outcome.kind === 'done') return;
-  // Waiting for a slot is not a poll: the poll back-off starts once the video is at the provider.
-  if (outcome.kind === 'poll-later') await job.updateData({ ...job.data, polls: polls + 1 });
-  await job.moveToDelayed(Date.now() + outcome.delayMs, token);
-  throw new DelayedError();
+  switch (settled.kind) {
+    case 'finished':
+    case 'continue':
+      return;
+    case 'failed':
+      throw settled.error;
+    case 'wait':
+      if (settled.reason === 'poll') next.polls += 1;
+      await job.updateData(next);
+      await job.moveToDelayed(Date.now() + settled.delayMs, token);
+      throw new DelayedError();
+  }
+}
+
+/** One more failure of `step`: a retry after its back-off while the budget lasts, else the step's exhaustion rule. */
+async function chargeBudget(step: RetriedStep, error: unknown, next: AdvanceVideoJobData, deps: PipelineDeps): Promise<StepOutcome> {
+  const budget = stepBudgetsOf(deps.config)[step];
+  const failures = Math.min(next.failures[step] + 1, budget);
+  next.failures[step] = failures;
+  if (failures < budget) {
+    const delayMs = retryDelayMs(failures, deps.config);
+    // A line without a stack trace: a provider having a bad minute is not a bug.
+    deps.logger.info({ step, failure: failures, budget, delayMs, ...describeFailure(error) }, 'step failed; retrying');
+    return { kind: 'wait', reason: 'retry', delayMs };
+  }
+  return onBudgetSpent(step, next.videoId, error, deps);
+}
+
+/** An error no step classifies: retried with back-off a bounded number of times, then the job fails (with its stack). */
+function retryInfrastructure(error: unknown, next: AdvanceVideoJobData, deps: PipelineDeps): StepOutcome {
+  next.failures.infrastructure += 1;
+  if (next.failures.infrastructure >= INFRASTRUCTURE_ATTEMPTS) {
+    throw new UnrecoverableError(`Gave up after ${INFRASTRUCTURE_ATTEMPTS} failures in a row: ${describeFailure(error).message}`);
+  }
+  const delayMs = retryDelayMs(next.failures.infrastructure, deps.config);
+  deps.logger.warn({ err: error, failure: next.failures.infrastructure, delayMs }, 'step failed unexpectedly; retrying');
+  return { kind: 'wait', reason: 'retry', delayMs };
+}
+
+async function pauseProviderLane(error: ProviderError, queue: Queue<AdvanceVideoPayload>, deps: PipelineDeps): Promise<never> {
+  // Redis refuses a 0 ms expiry, and `retry-after-ms: 0` is a valid answer.
+  const waitMs = Math.max(1, error.retryAfterMs ?? deps.config.RETRY_BASE_DELAY_MS);
+  deps.logger.warn({ waitMs }, 'provider rate limit; the provider lane waits');
+  await queue.rateLimit(waitMs);
+  // Back to waiting without spending an attempt or a budget; the worker takes no job until the limit expires.
+  throw Worker.RateLimitError();
 }

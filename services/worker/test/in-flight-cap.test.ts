@@ -1,6 +1,6 @@
 // The per-user in-flight cap: one user's backlog waits for its own slots while other users' videos go through.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { findVideoLedger, TERMINAL_STATUSES, type Video } from '@sora-studio/shared';
+import { findVideoLedger, isTerminalStatus, type Video } from '@sora-studio/shared';
 import { createReservedVideo, createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
 import { submitVideo } from '../src/index.ts';
 import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
@@ -43,7 +43,7 @@ async function timelineOf(userId: string): Promise<Timeline> {
     if (event.type === 'video.submitted') {
       submissions.push(event.videoId);
       if (event.userId === userId) atProvider.add(event.videoId);
-    } else if (event.toStatus && TERMINAL_STATUSES.includes(event.toStatus)) {
+    } else if (event.toStatus && isTerminalStatus(event.toStatus)) {
       atProvider.delete(event.videoId);
     }
     peakInFlight = Math.max(peakInFlight, atProvider.size);
@@ -93,9 +93,9 @@ describe('the per-user in-flight cap', () => {
 
     const results = await Promise.all(videos.map((video) => submitVideo(video.id, world!.stepDeps)));
 
-    const submitted = results.filter((result) => result.kind === 'done' && result.video.providerVideoId !== null);
+    const submitted = results.filter((result) => result.video?.providerVideoId);
     expect(submitted).toHaveLength(3);
-    expect(results.filter((result) => result.kind === 'wait-for-slot')).toHaveLength(9);
+    expect(results.filter((result) => result.outcome.kind === 'wait' && result.outcome.reason === 'slot')).toHaveLength(9);
     const attempts = await testDb.db.selectFrom('videos').select('submitAttempts').where('userId', '=', userId).execute();
     expect(attempts.map((row) => row.submitAttempts).sort()).toEqual([...Array(9).fill(0), 1, 1, 1]);
     expect((await world.emu.stats()).videosCreated).toBe(3);

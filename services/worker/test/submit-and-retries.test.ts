@@ -74,9 +74,9 @@ describe('submit', () => {
   });
 });
 
-describe('when retries run out', () => {
+describe('when a step\'s retry budget runs out', () => {
   it('fails a video that never reached the provider with provider_unavailable and releases its reservation', async () => {
-    world = await startPipelineWorld(testDb, { env: { PROVIDER_BASE_URL: 'http://127.0.0.1:9/v1', JOB_ATTEMPTS: '2' } });
+    world = await startPipelineWorld(testDb, { env: { PROVIDER_BASE_URL: 'http://127.0.0.1:9/v1', SUBMIT_ATTEMPTS: '2' } });
     await world.startWorkers();
     const video = await createReservedVideo(testDb.db, userId);
     await world.enqueue(video);
@@ -85,44 +85,31 @@ describe('when retries run out', () => {
     expect(failed.errorCode).toBe('provider_unavailable');
     expect(failed.submitAttempts).toBe(2);
     expect(await findVideoLedger(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros, release: video.estimatedCostMicros });
+    // The processor retried by itself, from submit's budget only: the first failure waited, the second spent it.
+    const job = await world.queues.pipeline.getJob(video.id);
+    expect(job?.data).toMatchObject({ failures: { submit: 1, poll: 0, finalize: 0, infrastructure: 0 } });
+    expect(await job?.getState()).toBe('completed');
   });
 
-  it('keeps polling a video the provider has, with its money still reserved', async () => {
-    world = await startPipelineWorld(testDb, { env: { JOB_ATTEMPTS: '2' }, renderMs: 60_000 });
+  it('marks a video the provider has but cannot be reached for as stalled, keeps polling it, its money still reserved', async () => {
+    world = await startPipelineWorld(testDb, { env: { POLL_ATTEMPTS: '2' }, renderMs: 60_000 });
     const video = await createReservedVideo(testDb.db, userId);
     await submitNow(video.id, world.stepDeps);
     await world.stopEmulator();
     const workers = await world.startWorkers();
     await world.enqueue(video);
 
+    const stalled = await waitFor(async () => {
+      const row = await readVideo(testDb.db, video.id);
+      return row.stalledReason === 'provider_unreachable' ? row : undefined;
+    }, { what: 'the video to be marked stalled' });
+    expect(stalled).toMatchObject({ status: 'in_progress', errorCode: null });
+    // Polled on at the longest interval: the job waits, delayed, with the poll's budget spent.
     const job = await waitFor(async () => {
       const found = await workers.queues.pipeline.getJob(video.id);
-      // `polls` counts the waits our processor scheduled; BullMQ's own retry delays do not touch it.
-      const polls = (found?.data as { polls?: number } | undefined)?.polls ?? 0;
-      return found && polls >= 2 && (await found.getState()) === 'delayed' ? found : undefined;
-    }, { what: 'the job to keep polling after its retries ran out' });
-    expect(job.attemptsMade).toBe(1);
-    expect(await readVideo(testDb.db, video.id)).toMatchObject({ status: 'in_progress', errorCode: null });
-    expect(await findVideoLedger(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
-  });
-
-  it('keeps polling a video the provider answers 404 for, its money reserved, and marks it provider_unreachable once', async () => {
-    world = await startPipelineWorld(testDb, { env: { JOB_ATTEMPTS: '2' } });
-    const video = await createReservedVideo(testDb.db, userId);
-    // As if the provider had lost our video: it answers 404, a terminal error, to every poll.
-    await testDb.db.updateTable('videos').set({ providerVideoId: 'video_the_provider_forgot', status: 'in_progress', submitAttempts: 1 })
-      .where('id', '=', video.id).execute();
-    const workers = await world.startWorkers();
-    await world.enqueue(video);
-
-    // Three polls after the retries ran out, each failing again.
-    await waitFor(async () => ((await workers.queues.pipeline.getJob(video.id))?.data as { polls?: number } | undefined)?.polls === 3, {
-      what: 'three more polls after the retries ran out',
-    });
-    const marks = await testDb.db.selectFrom('videoEvents').select('data').where('videoId', '=', video.id).where('type', '=', 'video.provider_unreachable').execute();
-    expect(marks).toHaveLength(1);
-    expect(marks[0]!.data).toMatchObject({ status: 404 });
-    expect(await readVideo(testDb.db, video.id)).toMatchObject({ status: 'in_progress', errorCode: null });
+      return found && (await found.getState()) === 'delayed' ? found : undefined;
+    }, { what: 'the job to wait for its next poll' });
+    expect(job.data).toMatchObject({ failures: { submit: 0, poll: 2, finalize: 0 } });
     expect(await findVideoLedger(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
   });
 });

@@ -60,6 +60,7 @@ describe('the video pipeline', () => {
     const events = await testDb.db.selectFrom('videoEvents').select(['type', 'fromStatus', 'toStatus', 'requestId'])
       .where('videoId', '=', video.id).orderBy('id').execute();
     expect(events.filter((event) => event.toStatus !== null)).toEqual([
+      { type: 'video.queued', fromStatus: null, toStatus: 'queued', requestId: video.requestId },
       { type: 'video.submitted', fromStatus: 'queued', toStatus: 'in_progress', requestId: video.requestId },
       { type: 'video.completed', fromStatus: 'in_progress', toStatus: 'completed', requestId: video.requestId },
     ]);
@@ -82,6 +83,8 @@ describe('the video pipeline', () => {
     const done = await world.waitForStatus(video.id, 'completed');
     expect(done.submitAttempts).toBe(3);
     expect((await world.emu.stats()).videosCreated).toBe(1);
+    // The two failures were charged to submit's budget alone: the polls' and the downloads' are untouched.
+    expect((await world.queues.pipeline.getJob(video.id))?.data).toMatchObject({ failures: { submit: 2, poll: 0, finalize: 0 } });
   });
 
   it("fails a video the provider's moderation blocks, with its code, and releases the whole reservation", async () => {

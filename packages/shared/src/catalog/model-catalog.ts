@@ -11,16 +11,29 @@ export const ModelSpecSchema = z.object({
   seconds: z.array(z.string().regex(/^[1-9]\d*$/)).min(1),
   defaultSize: VideoSizeSchema,
   defaultSeconds: z.string(),
-}).refine((m) => m.defaultSize in m.pricePerSecondMicros, { message: 'defaultSize must be one of the priced sizes' })
+}).refine((m) => Object.hasOwn(m.pricePerSecondMicros, m.defaultSize), { message: 'defaultSize must be one of the priced sizes' })
   .refine((m) => m.seconds.includes(m.defaultSeconds), { message: 'defaultSeconds must be one of the allowed seconds' });
 
 export const ModelCatalogSchema = z.object({
   defaultModel: z.string(),
   models: z.record(z.string(), ModelSpecSchema),
-}).refine((c) => c.defaultModel in c.models, { message: 'defaultModel must be in models' });
+}).refine((c) => Object.hasOwn(c.models, c.defaultModel), { message: 'defaultModel must be in models' });
 
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 export type ModelCatalog = z.infer<typeof ModelCatalogSchema>;
+
+// Model and size names come from clients, and the catalogue is a plain object: `constructor` or `__proto__`
+// must not find Object.prototype's members, so every lookup goes through these two, by own property only.
+
+/** Whether the catalogue serves this model. */
+export function hasModel(catalog: ModelCatalog, model: string): boolean {
+  return Object.hasOwn(catalog.models, model);
+}
+
+/** The model's price per second for this size, or undefined when the model does not offer the size. */
+export function pricePerSecondOf(spec: ModelSpec, size: string): number | undefined {
+  return Object.hasOwn(spec.pricePerSecondMicros, size) ? spec.pricePerSecondMicros[size] : undefined;
+}
 
 const PORTRAIT = '720x1280';
 const LANDSCAPE = '1280x720';

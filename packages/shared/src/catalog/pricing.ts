@@ -1,6 +1,6 @@
 // Turning a model, size and duration into money. Pure functions over the catalogue; integers only.
 import { InvalidRequestError } from '../errors.ts';
-import type { ModelCatalog, ModelSpec } from './model-catalog.ts';
+import { hasModel, pricePerSecondOf, type ModelCatalog, type ModelSpec } from './model-catalog.ts';
 
 export interface VideoShape {
   model: string;
@@ -9,7 +9,7 @@ export interface VideoShape {
 }
 
 export function findModel(catalog: ModelCatalog, model: string): ModelSpec {
-  const spec = catalog.models[model];
+  const spec = hasModel(catalog, model) ? catalog.models[model] : undefined;
   if (!spec) {
     const known = Object.keys(catalog.models).join(', ');
     throw new InvalidRequestError(`Unknown model '${model}'. Available models: ${known}.`, { param: 'model', code: 'invalid_model' });
@@ -26,7 +26,7 @@ export function resolveVideoShape(
   const spec = findModel(catalog, model);
   const size = requested.size ?? spec.defaultSize;
   const seconds = requested.seconds ?? spec.defaultSeconds;
-  if (!(size in spec.pricePerSecondMicros)) {
+  if (pricePerSecondOf(spec, size) === undefined) {
     const allowed = Object.keys(spec.pricePerSecondMicros).join(', ');
     throw new InvalidRequestError(`Invalid size '${size}' for model '${model}'. Allowed sizes: ${allowed}.`, { param: 'size', code: 'invalid_size' });
   }
@@ -45,7 +45,7 @@ export function resolveVideoShape(
  */
 export function priceVideoMicros(catalog: ModelCatalog, shape: VideoShape): number {
   const spec = findModel(catalog, shape.model);
-  const perSecond = spec.pricePerSecondMicros[shape.size];
+  const perSecond = pricePerSecondOf(spec, shape.size);
   if (perSecond === undefined) {
     throw new InvalidRequestError(`No price for size '${shape.size}' of model '${shape.model}'.`, { param: 'size', code: 'invalid_size' });
   }

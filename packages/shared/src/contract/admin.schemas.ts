@@ -1,7 +1,7 @@
 // The admin contract: users and their API keys. Requests are strict like the public ones; a key's secret
 // appears in exactly one response, the one that creates it.
 import { z } from 'zod';
-import { ListVideosQuerySchema, VideoListSchema } from './video.schemas.ts';
+import { IdSchema, ListVideosQuerySchema, VideoListSchema } from './video.schemas.ts';
 
 const unixSeconds = z.number().int().nonnegative();
 
@@ -54,8 +54,8 @@ export const UpdateUserBodySchema = z.strictObject({
 }).refine((body) => Object.keys(body).length > 0, 'give at least one field to change');
 export type UpdateUserBody = z.infer<typeof UpdateUserBodySchema>;
 
-export const UserIdParamsSchema = z.object({ user_id: z.string().min(1).max(128) });
-export const ApiKeyIdParamsSchema = z.object({ key_id: z.string().min(1).max(128) });
+export const UserIdParamsSchema = z.object({ user_id: IdSchema });
+export const ApiKeyIdParamsSchema = z.object({ key_id: IdSchema });
 
 export const CreateApiKeyBodySchema = z.strictObject({
   name: z.string().trim().min(1, 'name must not be empty').max(200).optional(),

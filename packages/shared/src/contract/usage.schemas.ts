@@ -2,13 +2,14 @@
 // Money counts in the period its reservation was made, the same rule the budgets follow.
 import { z } from 'zod';
 import { BudgetObjectSchema, BudgetPeriodSchema } from './budget.schemas.ts';
+import { UnixSecondsQuerySchema } from './unix-seconds.schemas.ts';
 
 const unixSeconds = z.number().int().nonnegative();
 
 export const UsageQuerySchema = z.strictObject({
   period: BudgetPeriodSchema.default('month'),
   /** Any instant (unix seconds) in the period to report; now when omitted. */
-  start: z.coerce.number().pipe(unixSeconds).optional(),
+  start: UnixSecondsQuerySchema.optional(),
 });
 export type UsageQuery = z.infer<typeof UsageQuerySchema>;
 

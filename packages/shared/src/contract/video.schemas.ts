@@ -3,11 +3,11 @@
 // OpenAI field, with nulls, so the official SDK reads it unchanged.
 import { z } from 'zod';
 import { VideoSizeSchema } from '../catalog/model-catalog.ts';
+import { UnixSecondsQuerySchema } from './unix-seconds.schemas.ts';
 
 export const VIDEO_STATUSES = ['queued', 'in_progress', 'completed', 'failed', 'cancelled'] as const;
 export const VideoStatusSchema = z.enum(VIDEO_STATUSES);
 export type VideoStatus = z.infer<typeof VideoStatusSchema>;
-export const TERMINAL_STATUSES: readonly VideoStatus[] = ['completed', 'failed', 'cancelled'];
 
 export const VIDEO_VARIANTS = ['video', 'thumbnail', 'spritesheet'] as const;
 export const VideoVariantSchema = z.enum(VIDEO_VARIANTS);
@@ -20,16 +20,32 @@ export const MetadataSchema = z.record(z.string().max(64), z.string().max(512))
   .refine((m) => Object.keys(m).length <= 16, 'metadata takes at most 16 keys');
 
 /** `seconds` is a string in OpenAI's API; clients that send a number are forgiven. */
-const SecondsSchema = z.union([z.string(), z.number().int()]).transform(String).pipe(z.string().regex(/^[1-9]\d*$/, 'seconds must be a whole number of seconds'));
+const SecondsSchema = z.union([z.string(), z.number().int()]).transform(String).pipe(z.string().regex(/^[1-9]\d{0,5}$/, 'seconds must be a whole number of seconds'));
+
+/** Longest https `image_url`; a data URL is bounded by the upload limit instead (checked where the config is known). */
+export const MAX_IMAGE_URL_CHARS = 2048;
+/** OpenAI's contract takes a data URL too: base64 JPEG, PNG or WebP, the image types an upload may be. */
+const IMAGE_DATA_URL = /^data:image\/(?:png|jpeg|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
+
+function isHttpsUrl(value: string): boolean {
+  if (value.length > MAX_IMAGE_URL_CHARS || !URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.protocol === 'https:' && url.hostname !== '';
+}
+
+const ImageUrlSchema = z.string().refine(
+  (value) => isHttpsUrl(value) || IMAGE_DATA_URL.test(value),
+  `must be an https URL of at most ${MAX_IMAGE_URL_CHARS} characters, or a data:image/(png|jpeg|webp);base64, URL`,
+);
 
 export const ImageReferenceSchema = z.strictObject({
-  image_url: z.string().min(1).max(20_971_520).optional(),
-  file_id: z.string().min(1).optional(),
+  image_url: ImageUrlSchema.optional(),
+  file_id: z.string().min(1).max(200).optional(),
 }).refine((r) => (r.image_url === undefined) !== (r.file_id === undefined), 'give exactly one of image_url or file_id');
 
 export const CreateVideoBodySchema = z.strictObject({
   prompt: PromptSchema,
-  model: z.string().min(1).optional(),
+  model: z.string().min(1).max(200).optional(),
   seconds: SecondsSchema.optional(),
   size: VideoSizeSchema.optional(),
   input_reference: ImageReferenceSchema.optional(),
@@ -43,20 +59,25 @@ export const RemixVideoBodySchema = z.strictObject({
 });
 export type RemixVideoBody = z.infer<typeof RemixVideoBodySchema>;
 
-export const VideoIdParamsSchema = z.object({ video_id: z.string().min(1).max(128) });
+/** Longer than any id we make (`video_` and 32 hex digits), short enough that an answer may name it. */
+export const MAX_ID_CHARS = 128;
+/** An id in a path or a cursor. The router lets any length through, so this bound names the parameter. */
+export const IdSchema = z.string().min(1).max(MAX_ID_CHARS, `must be at most ${MAX_ID_CHARS} characters, the longest an id can be`);
+
+export const VideoIdParamsSchema = z.object({ video_id: IdSchema });
 
 export const ContentQuerySchema = z.strictObject({ variant: VideoVariantSchema.default('video') });
 
 const unixSeconds = z.number().int().nonnegative();
 
 export const ListVideosQuerySchema = z.strictObject({
-  after: z.string().min(1).optional(),
+  after: IdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   order: z.enum(['asc', 'desc']).default('desc'),
   status: VideoStatusSchema.optional(),
-  model: z.string().min(1).optional(),
-  created_after: z.coerce.number().pipe(unixSeconds).optional(),
-  created_before: z.coerce.number().pipe(unixSeconds).optional(),
+  model: z.string().min(1).max(200).optional(),
+  created_after: UnixSecondsQuerySchema.optional(),
+  created_before: UnixSecondsQuerySchema.optional(),
   /** Full-text search on the prompt. */
   q: z.string().trim().min(1).max(200).optional(),
 });

@@ -3,6 +3,7 @@
 // `databaseColumns`, against the migrated database.
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { VideoStatus, VideoVariant } from '../contract/video.schemas.ts';
+import type { StallReason, VideoEventType } from '../videos/video-events.ts';
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
@@ -68,6 +69,11 @@ export interface VideosTable {
   requestId: string | null;
   submitAttempts: Generated<number>;
   cancelRequestedAt: Date | null;
+  /** When the worker marked the video stalled (lost or stuck at the provider); null while it is not. Not a status. */
+  stalledAt: Date | null;
+  stalledReason: StallReason | null;
+  /** When the provider last reported a new status or progress (or took the video); the stall deadline counts from it. */
+  lastProgressAt: Date | null;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
   completedAt: Date | null;
@@ -88,7 +94,7 @@ export interface VideoAssetsTable {
 export interface VideoEventsTable {
   id: Generated<number>;
   videoId: string;
-  type: string;
+  type: VideoEventType;
   fromStatus: VideoStatus | null;
   toStatus: VideoStatus | null;
   data: ColumnType<Record<string, unknown>, Record<string, unknown> | undefined, never>;
@@ -206,7 +212,8 @@ export const databaseColumns: ColumnMap = {
     id: false, userId: false, model: false, prompt: false, seconds: false, size: false, status: false, progress: false,
     provider: false, providerVideoId: true, providerStatus: true, remixedFromVideoId: true, inputReferenceKey: true,
     inputReferenceUrl: true, estimatedCostMicros: false, actualCostMicros: true, deliveredSeconds: true, deliveredSize: true,
-    errorCode: true, errorMessage: true, metadata: false, requestId: true, submitAttempts: false, cancelRequestedAt: true, createdAt: false,
+    errorCode: true, errorMessage: true, metadata: false, requestId: true, submitAttempts: false, cancelRequestedAt: true, stalledAt: true,
+    stalledReason: true, lastProgressAt: true, createdAt: false,
     updatedAt: false, completedAt: true, expiresAt: true, deletedAt: true,
   },
   videoAssets: { videoId: false, variant: false, storageKey: false, bytes: false, sha256: false, contentType: false, createdAt: false },

@@ -1,54 +1,51 @@
-// Video queries that both the API and the worker run. A status change and its event are one transaction.
+// Video queries that both the API and the worker (and the testkit) run, each in the caller's transaction.
+// Status changes go through videos/video-transition.ts; these are the writes around a video's birth and deletion.
 import type { Transaction } from 'kysely';
-import type { VideoStatus } from '../contract/video.schemas.ts';
-import type { Database, Video } from './database.ts';
+import { insertVideoEvent, lockVideo, changeVideo } from '../videos/video-transition.ts';
+import { neverReachedProvider } from '../videos/video-lifecycle.ts';
+import type { Database, Video, VideoAsset } from './database.ts';
 import type { Db } from './connection.ts';
+import { reserveCost } from './ledger.queries.ts';
+import { cancelUnsubmittedVideo } from './video-cancel.queries.ts';
 
-export type VideoPatch = Partial<Pick<Video,
-  | 'status' | 'progress' | 'providerVideoId' | 'providerStatus' | 'actualCostMicros' | 'deliveredSeconds'
-  | 'deliveredSize' | 'errorCode' | 'errorMessage' | 'completedAt' | 'expiresAt' | 'submitAttempts' | 'cancelRequestedAt'>>;
+type Trx = Transaction<Database>;
 
-export interface VideoEventInput {
-  type: string;
-  data?: Record<string, unknown>;
-  requestId?: string | null;
-}
+export type NewVideo = Pick<Video,
+  | 'id' | 'userId' | 'model' | 'prompt' | 'seconds' | 'size' | 'provider' | 'remixedFromVideoId' | 'inputReferenceKey'
+  | 'inputReferenceUrl' | 'estimatedCostMicros' | 'metadata' | 'requestId'>;
 
-export async function findVideo(db: Db | Transaction<Database>, videoId: string): Promise<Video | undefined> {
+export async function findVideo(db: Db | Trx, videoId: string): Promise<Video | undefined> {
   return db.selectFrom('videos').selectAll().where('id', '=', videoId).executeTakeFirst();
 }
 
-/** Locks the row for the rest of the transaction, so concurrent steps of one video take turns. */
-export async function lockVideo(trx: Transaction<Database>, videoId: string): Promise<Video | undefined> {
-  return trx.selectFrom('videos').selectAll().where('id', '=', videoId).forUpdate().executeTakeFirst();
+/**
+ * The row, its `video.queued` event and the reservation of its estimated cost. The caller's transaction
+ * makes them all or nothing (with whatever else must commit with the video, such as an idempotency record);
+ * a budget without room throws InsufficientQuotaError.
+ */
+export async function insertQueuedVideo(trx: Trx, video: NewVideo): Promise<Video> {
+  const row = await trx.insertInto('videos').values({ ...video, status: 'queued' }).returningAll().executeTakeFirstOrThrow();
+  await insertVideoEvent(trx, row.id, { from: null, to: 'queued' }, {
+    type: 'video.queued',
+    data: { model: row.model, size: row.size, seconds: row.seconds, estimated_cost_micros: row.estimatedCostMicros },
+  }, row.requestId);
+  await reserveCost(trx, row, row.estimatedCostMicros);
+  return row;
 }
 
 /**
- * Applies a patch in the caller's transaction. A status change always appends its event (type
- * `video.<status>` unless the caller names one); other patches append one only when given. The caller
- * passes the row it locked, so the event's `from` is what was really there.
+ * Marks the owner's video deleted with a `video.deleted` event and forgets its asset rows, returning them so
+ * the caller can remove the objects after commit. A video the provider never had is also cancelled, its
+ * reservation released; one the provider has (or may be getting) is polled to its end and settled by the
+ * worker, deleted or not. Undefined when the video is not the owner's or was deleted already.
  */
-export async function updateVideo(
-  trx: Transaction<Database>,
-  current: Video,
-  patch: VideoPatch,
-  event?: VideoEventInput,
-): Promise<Video> {
-  const updated = await trx.updateTable('videos')
-    .set({ ...patch, updatedAt: new Date() })
-    .where('id', '=', current.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const toStatus: VideoStatus | null = patch.status && patch.status !== current.status ? patch.status : null;
-  if (toStatus || event) {
-    await trx.insertInto('videoEvents').values({
-      videoId: current.id,
-      type: event?.type ?? `video.${toStatus}`,
-      fromStatus: toStatus ? current.status : null,
-      toStatus,
-      data: event?.data ?? {},
-      requestId: event?.requestId ?? current.requestId,
-    }).execute();
-  }
-  return updated;
+export async function softDeleteVideo(trx: Trx, userId: string, videoId: string, requestId: string): Promise<{ video: Video; assets: VideoAsset[] } | undefined> {
+  let locked = await lockVideo(trx, videoId);
+  if (!locked || locked.userId !== userId || locked.deletedAt !== null) return undefined;
+  const statusBefore = locked.status;
+  if (neverReachedProvider(locked)) locked = await cancelUnsubmittedVideo(trx, locked, 'deleted', requestId);
+  const video = await changeVideo(trx, locked, { deletedAt: new Date() }, { type: 'video.deleted', data: { status: statusBefore } }, requestId);
+  const assets = await trx.deleteFrom('videoAssets').where('videoId', '=', videoId).returningAll().execute();
+  return { video, assets };
 }
+

@@ -5,6 +5,7 @@
 // released, and spent = what the videos it held were settled at.
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.ts';
+import { unfinishedStatusSql } from '../videos/video-lifecycle.ts';
 
 export type LedgerMismatchKind =
   | 'missing_reserve'
@@ -31,8 +32,6 @@ export interface LedgerCheck {
   mismatches: LedgerMismatch[];
 }
 
-const UNFINISHED = sql`('queued', 'in_progress')`;
-
 /** Each video's entries as one row: the amount of each kind, null when it has none. */
 function videoMoney(db: Db) {
   return db.selectFrom('ledgerEntries')
@@ -50,7 +49,7 @@ async function checkVideos(db: Db): Promise<{ checked: number; mismatches: Ledge
   const problem = sql<LedgerMismatchKind | null>`case
     when ${m('reserveMicros')} is null then 'missing_reserve'
     when ${m('reserveMicros')} <> ${v('estimatedCostMicros')} then 'reserve_differs_from_estimate'
-    when ${v('status')} in ${UNFINISHED} then
+    when ${unfinishedStatusSql('v.status')} then
       case when ${m('settleMicros')} is not null or ${m('releaseMicros')} is not null then 'closed_while_unfinished' end
     when coalesce(${m('releaseMicros')}, 0) <> greatest(0, ${m('reserveMicros')} - coalesce(${m('settleMicros')}, 0))
       or (${m('settleMicros')} is null and ${m('releaseMicros')} is null and ${m('reserveMicros')} > 0) then 'unbalanced_finished_video'

@@ -45,7 +45,7 @@ export function createApiKeyService(deps: { db: Db }) {
     async revoke(actor: string, keyId: string): Promise<{ id: string; object: 'api_key.revoked'; revoked: true }> {
       await deps.db.transaction().execute(async (trx) => {
         const revoked = await revokeApiKey(trx, keyId);
-        if (!revoked) throw notFound('api_key', keyId);
+        if (!revoked) throw notFound('api_key', keyId, 'key_id');
         if (revoked.revokedNow) {
           await recordAudit(trx, { actor, action: 'api_key.revoked', targetId: keyId, data: { user_id: revoked.key.userId, prefix: revoked.key.prefix } });
         }

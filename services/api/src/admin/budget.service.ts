@@ -1,7 +1,7 @@
 // A user's budgets, as the admin sees and changes them. Each change is written with its audit entry in one
 // transaction, and applies to the next reservation at once.
 import {
-  findBudgetStandings, InvalidRequestError, newId, notFound, type Budget, type BudgetObject, type Config, type Db,
+  findBudgetStandings, hasModel, InvalidRequestError, newId, notFound, type Budget, type BudgetObject, type Config, type Db,
   type UpdateBudgetsBody,
 } from '@sora-studio/shared';
 import { recordAudit } from './audit-log.repo.ts';
@@ -14,7 +14,7 @@ type BudgetChange = UpdateBudgetsBody['budgets'][number];
 /** A limit for a model the catalogue does not know would never apply: refused, naming the entry. */
 function checkModels(config: Config, changes: BudgetChange[]): void {
   changes.forEach((change, index) => {
-    if (change.limit_micros === null || change.model === null || change.model in config.MODEL_CATALOG.models) return;
+    if (change.limit_micros === null || change.model === null || hasModel(config.MODEL_CATALOG, change.model)) return;
     const known = Object.keys(config.MODEL_CATALOG.models).join(', ');
     throw new InvalidRequestError(`Unknown model '${change.model}'. Available models: ${known}.`, { param: `budgets.${index}.model`, code: 'invalid_model' });
   });

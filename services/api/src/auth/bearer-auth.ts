@@ -9,10 +9,23 @@ import { createOidcAuthenticator, oidcSettingsOf } from './oidc-auth.ts';
 /** Resolves to the token's user, or throws AuthenticationError (401); other errors are ours. */
 export type BearerAuthenticator = (token: string) => Promise<AuthenticatedUser>;
 
-/** The token of `Authorization: Bearer <token>`; null when the header is missing or has another scheme. */
+/**
+ * The token of `Authorization: Bearer <token>`; null when the header is missing, has another scheme or no
+ * token. Anything after the token is refused as malformed, rather than said to be missing.
+ */
 export function bearerToken(request: FastifyRequest): string | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  return match ? match[1]! : null;
+  const header = request.headers.authorization ?? '';
+  const scheme = /^Bearer(?:\s+|$)/i.exec(header);
+  if (!scheme) return null;
+  const credentials = header.slice(scheme[0].length).trim();
+  if (credentials === '') return null;
+  if (/\s/.test(credentials)) {
+    throw new AuthenticationError(
+      "The Authorization header is malformed: send 'Bearer YOUR_KEY', with nothing after the key.",
+      { code: 'malformed_authorization_header' },
+    );
+  }
+  return credentials;
 }
 
 /** base64url header, payload and signature; API keys never contain a dot. */

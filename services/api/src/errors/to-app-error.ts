@@ -6,6 +6,8 @@ import {
   AppError, AuthenticationError, InvalidRequestError, NotFoundError, PayloadTooLargeError, PermissionDeniedError,
 } from '@sora-studio/shared';
 import { HttpError } from './http-error.ts';
+import { paramName } from './param-name.ts';
+import { toServiceUnavailable } from './infrastructure-errors.ts';
 
 class ServerError extends AppError {
   readonly status = 500;
@@ -14,14 +16,6 @@ class ServerError extends AppError {
 
 function serverError(): AppError {
   return new ServerError('The server had an error while processing your request. Retry it, or contact us with the request id if it keeps happening.');
-}
-
-/** OpenAI names nested parameters with dots (`input_reference.image_url`) and indexes with brackets. */
-function paramName(segments: readonly (string | number)[]): string | null {
-  if (segments.length === 0) return null;
-  return segments.reduce<string>((name, segment) => (
-    typeof segment === 'number' ? `${name}[${segment}]` : name === '' ? segment : `${name}.${segment}`
-  ), '');
 }
 
 function segmentsOf(instancePath: string): string[] {
@@ -35,10 +29,16 @@ function validationError(issue: ZodFastifySchemaValidationError, context: string
   const path = segmentsOf(issue.instancePath);
   const unknownKeys = issue.keyword === 'unrecognized_keys' ? (issue.params.keys as string[] | undefined) : undefined;
   if (unknownKeys && unknownKeys.length > 0) {
-    const param = paramName([...path, unknownKeys[0]!]);
+    // A key may be as long as the body: named in full only when it could be a real parameter.
+    const key = unknownKeys[0]!.length > 64 ? `${unknownKeys[0]!.slice(0, 64)}…` : unknownKeys[0]!;
+    const param = paramName([...path, key]);
     return new InvalidRequestError(`Unrecognized request argument supplied: ${param}`, { param, code: 'unknown_parameter' });
   }
   const param = paramName(path);
+  // An empty JSON body is no body (json-body.ts); Fastify hands the schema null for it.
+  if (param === null && context === 'body' && issue.keyword === 'invalid_type' && message.endsWith('received null')) {
+    return new InvalidRequestError('This endpoint needs a JSON object (or a form) as its request body, and none was sent.', { code: 'missing_body' });
+  }
   if (param === null) {
     const where = BODY_KIND[context ?? 'body'] ?? 'request';
     return new InvalidRequestError(`Invalid ${where}: ${message}`, { code: 'invalid_request' });
@@ -56,19 +56,21 @@ function frameworkError(error: FastifyError, status: number): AppError {
       return new HttpError(415, 'Unsupported Content-Type. Send application/json or multipart/form-data.', { code: 'unsupported_media_type' });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new PayloadTooLargeError('The request body is larger than this server accepts.', { code: 'request_too_large' });
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new InvalidRequestError('The request body is empty but its Content-Type is application/json.', { code: 'invalid_json' });
     case 'FST_ERR_BAD_URL':
       return new InvalidRequestError('The request URL is malformed.', { code: 'invalid_url' });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // Its message would echo the whole path.
+      return new InvalidRequestError('A path parameter of the URL is too long.', { code: 'invalid_value' });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new InvalidRequestError('We could not parse the JSON body of your request.', { code: 'invalid_json' });
   }
-  if (status === 401) return new AuthenticationError(error.message);
-  if (status === 403) return new PermissionDeniedError(error.message);
-  if (status === 404) return new NotFoundError(error.message);
-  if (status === 413) return new PayloadTooLargeError(error.message);
+  // Every 4xx carries a code, so a client can branch on it even for a framework error we have not named.
+  if (status === 401) return new AuthenticationError(error.message, { code: 'invalid_authentication' });
+  if (status === 403) return new PermissionDeniedError(error.message, { code: 'permission_denied' });
+  if (status === 404) return new NotFoundError(error.message, { code: 'not_found' });
+  if (status === 413) return new PayloadTooLargeError(error.message, { code: 'request_too_large' });
   // 406 is what the multipart plugin says about a broken form; for the client it is a bad request.
-  return new HttpError(status === 406 ? 400 : status, error.message);
+  return new HttpError(status === 406 ? 400 : status, error.message, { code: 'invalid_request' });
 }
 
 export function toAppError(error: unknown): AppError {
@@ -79,5 +81,5 @@ export function toAppError(error: unknown): AppError {
   }
   const status = (error as Partial<FastifyError> | null)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return frameworkError(error as FastifyError, status);
-  return serverError();
+  return toServiceUnavailable(error) ?? serverError();
 }

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Redis } from 'ioredis';
 import { HealthSchema, ReadinessSchema, type Db, type Readiness } from '@sora-studio/shared';
 import { withDeadline } from '../deadline.ts';
+import { RETRY_AFTER_SECONDS } from '../errors/infrastructure-errors.ts';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -37,7 +38,10 @@ export const healthRoutes: FastifyPluginAsyncZod<{ db: Db; redis: Redis }> = asy
     ]);
     const checks: Readiness['checks'] = { postgres, redis: redisCheck };
     const ready = postgres === 'ok' && redisCheck === 'ok';
-    if (!ready) request.log.warn({ checks }, 'not ready');
+    if (!ready) {
+      request.log.warn({ checks }, 'not ready');
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    }
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
   });
 };

@@ -1,12 +1,11 @@
 // Idempotency-Key for the routes that opt in with `config: { idempotent: true }`. Once the body is
 // validated the key is claimed (or a stored response replayed, with `Idempotent-Replayed: true`); the
-// route hands `idempotentResponse(request)` to its service, which stores the response in the transaction
+// route hands `request.idempotency` to its service, which stores the response in the transaction
 // that creates the resource; before any other answer goes out the unfinished claim is released.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Transaction } from 'kysely';
 import { z } from 'zod';
-import { InvalidRequestError, type Database } from '@sora-studio/shared';
+import { InvalidRequestError } from '@sora-studio/shared';
 import { fingerprintRequest } from './idempotency.fingerprint.ts';
 import { IDEMPOTENCY_HEADER_NAME, type IdempotencyClaim, type IdempotencyService } from './idempotency.service.ts';
 
@@ -35,12 +34,6 @@ function idempotencyKeyOf(request: FastifyRequest): string | null {
     );
   }
   return parsed.data;
-}
-
-/** For the route's service: stores the 200 response in the transaction that creates the resource. */
-export function idempotentResponse(request: FastifyRequest): ((trx: Transaction<Database>, body: unknown) => Promise<void>) | undefined {
-  const claim = request.idempotency;
-  return claim ? (trx, body) => claim.recordResponse(trx, 200, body) : undefined;
 }
 
 export const idempotencyPlugin = fp((app: FastifyInstance, opts: { idempotency: IdempotencyService }) => {

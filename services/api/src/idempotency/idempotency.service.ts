@@ -20,7 +20,7 @@ import {
 
 export const IDEMPOTENCY_HEADER_NAME = 'Idempotency-Key';
 
-/** Far longer than a create takes once its body is read (store the upload, one transaction). */
+/** Far longer than a create takes once its body is read (store the upload, one transaction); IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS. */
 const ABANDONED_CLAIM_SECONDS = 300;
 /** A claim can lose a race to a release or a sweep between its insert and its read; it then tries again. */
 const CLAIM_ATTEMPTS = 3;
@@ -50,7 +50,8 @@ function keyReused(key: string): UnprocessableError {
   );
 }
 
-export function createIdempotencyService(deps: { db: Db; ttlSeconds: number }) {
+export function createIdempotencyService(deps: { db: Db; ttlSeconds: number; claimTimeoutSeconds?: number }) {
+  const abandonedAfterSeconds = deps.claimTimeoutSeconds ?? ABANDONED_CLAIM_SECONDS;
   function claimOf(scope: KeyScope, fenceToken: string): IdempotencyClaim {
     return {
       async recordResponse(trx, status, body) {
@@ -65,7 +66,7 @@ export function createIdempotencyService(deps: { db: Db; ttlSeconds: number }) {
     /** Claims the key for this request, or answers how an earlier request with the key ended. */
     async begin(scope: KeyScope, request: RequestFingerprint): Promise<IdempotencyOutcome> {
       for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
-        await deleteStaleKeys(deps.db, scope, ABANDONED_CLAIM_SECONDS);
+        await deleteStaleKeys(deps.db, scope, abandonedAfterSeconds);
         const fenceToken = await insertKeyClaim(deps.db, scope, request, deps.ttlSeconds);
         if (fenceToken !== undefined) return { kind: 'claimed', claim: claimOf(scope, fenceToken) };
         const existing = await findKey(deps.db, scope);

@@ -59,10 +59,11 @@ async function admit(app: FastifyInstance, opts: AdminAuthOptions, request: Fast
     throw error;
   });
   if (!user) {
+    // Set before counting, so the IP bucket's 429 carries the challenge too and a browser can still log in.
+    if (opts.basicChallenge) reply.header('www-authenticate', `Basic realm="${ADMIN_REALM}", charset="UTF-8"`);
     await app.limitRequest(request, reply, null);
     throw new AuthenticationError('A valid admin key is required (Authorization: Bearer <ADMIN_API_KEY>, or the API key of an admin user).', {
       code: 'invalid_admin_key',
-      headers: opts.basicChallenge ? { 'www-authenticate': `Basic realm="${ADMIN_REALM}", charset="UTF-8"` } : {},
     });
   }
   bindCaller(request, reply, user);

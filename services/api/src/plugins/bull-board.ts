@@ -1,17 +1,42 @@
 // Bull Board for both queues, mounted under /admin/queues. The admin-auth hook in front of it answers a
-// browser with a Basic challenge, so the board opens with the admin key as the password.
-import type { FastifyInstance } from 'fastify';
+// browser with a Basic challenge, so the board opens with the admin key as the password. Browsers resend
+// cached Basic credentials on any request, so a state-changing request must come from the board's own origin.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import type { VideoQueues } from '@sora-studio/shared';
+import { PermissionDeniedError, type VideoQueues } from '@sora-studio/shared';
 import type { BearerAuthenticator } from '../auth/bearer-auth.ts';
 import { toAppError } from '../errors/to-app-error.ts';
 import { adminAuthPlugin } from './admin-auth.ts';
+import { sendError } from './error-handler.ts';
 
 const BULL_BOARD_PATH = '/admin/queues';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Whether a browser sent this from another site, judged as Go's net/http CrossOriginProtection does: every
+ * current browser sends Sec-Fetch-Site, older ones at least Origin on a cross-origin write; a request with
+ * neither is not from a browser page (curl, a script) and carries no ambient credential to abuse.
+ */
+function isCrossSite(request: FastifyRequest): boolean {
+  const fetchSite = request.headers['sec-fetch-site'];
+  if (typeof fetchSite === 'string') return fetchSite !== 'same-origin' && fetchSite !== 'none';
+  const origin = request.headers.origin;
+  if (typeof origin !== 'string') return false;
+  try {
+    return new URL(origin).host !== request.host;
+  } catch {
+    return true; // "null" (a sandboxed frame, a file) or garbage
+  }
+}
 
 export async function bullBoardPlugin(app: FastifyInstance, opts: { queues: VideoQueues; adminApiKey: string | undefined; authenticate: BearerAuthenticator }): Promise<void> {
+  app.addHook('onRequest', async (request, reply) => {
+    if (SAFE_METHODS.has(request.method) || !isCrossSite(request)) return undefined;
+    // Replies instead of throwing, as admin-auth does: the board's own error handler would hide the 403.
+    return sendError(new PermissionDeniedError('Bull Board accepts changes only from its own pages (same origin).', { code: 'cross_site_request' }), request, reply);
+  });
   await app.register(adminAuthPlugin, { adminApiKey: opts.adminApiKey, authenticate: opts.authenticate, basicChallenge: true });
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);

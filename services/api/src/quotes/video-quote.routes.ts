@@ -23,5 +23,5 @@ export const videoQuoteRoutes: FastifyPluginAsyncZod<VideoQuoteRoutesOptions> = 
       body: CreateVideoBodySchema,
       response: { 200: VideoQuoteSchema, ...ERROR_RESPONSES },
     },
-  }, async (request) => quotes.quote(callerOf(request), request.body));
+  }, async (request) => quotes.quote(callerOf(request), request.body, request.upload));
 };

@@ -5,12 +5,17 @@ import {
 } from '@sora-studio/shared';
 import { toBudgetObject } from '../admin/budget.mapper.ts';
 import type { CallerContext } from '../caller-context.ts';
+import { checkImage, checkInputReference } from '../videos/video-input-reference.ts';
+import type { UploadedFile } from '../videos/video-multipart.ts';
 
 export function createVideoQuoteService(deps: { config: Config; db: Db }) {
   const catalog = deps.config.MODEL_CATALOG;
   return {
-    async quote(ctx: CallerContext, body: CreateVideoBody): Promise<VideoQuote> {
+    /** Refuses what a create of the same request would refuse before pricing it (the upload is checked, not stored). */
+    async quote(ctx: CallerContext, body: CreateVideoBody, upload: UploadedFile | null): Promise<VideoQuote> {
       const shape = resolveVideoShape(catalog, body);
+      checkInputReference(body, upload, deps.config.MAX_UPLOAD_BYTES);
+      if (upload) checkImage(upload);
       const estimatedCostMicros = priceVideoMicros(catalog, shape);
       const standings = await findBudgetStandings(deps.db, ctx.userId, { model: shape.model });
       const budgets = standings.map((standing) => ({

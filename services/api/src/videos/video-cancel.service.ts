@@ -3,8 +3,7 @@
 // `completed` if delivered, ends `cancelled` if not). A video the provider never had ends `cancelled` at once,
 // its reservation released in full. The row lock orders this against the worker's submit claim.
 import {
-  cancelUnsubmittedVideo, ConflictError, isUntouchedByProvider, lockVideo, notFound, TERMINAL_STATUSES, updateVideo,
-  type Db, type Video, type VideoObject,
+  cancelUnsubmittedVideo, changeVideo, ConflictError, isTerminal, lockVideo, neverReachedProvider, notFound, type Db, type Video, type VideoObject,
 } from '@sora-studio/shared';
 import type { CallerContext } from '../caller-context.ts';
 import { toVideoObject } from './video.mapper.ts';
@@ -24,18 +23,17 @@ export function createVideoCancelService(deps: VideoCancelServiceDeps) {
         const locked = await lockVideo(trx, videoId);
         if (!locked || locked.userId !== ctx.userId || locked.deletedAt !== null) throw notFound('video', videoId);
         if (locked.status === 'cancelled') return { video: locked, outcome: 'unchanged' };
-        if (TERMINAL_STATUSES.includes(locked.status)) {
+        if (isTerminal(locked)) {
           throw new ConflictError(`Video '${videoId}' is ${locked.status}; only an unfinished video can be cancelled.`, { param: 'video_id', code: 'video_finished' });
         }
         if (locked.cancelRequestedAt !== null) return { video: locked, outcome: 'unchanged' };
-        if (isUntouchedByProvider(locked)) {
+        if (neverReachedProvider(locked)) {
           return { video: await cancelUnsubmittedVideo(trx, locked, 'cancel_requested', ctx.requestId), outcome: 'cancelled' };
         }
-        const requested = await updateVideo(trx, locked, { cancelRequestedAt: new Date() }, {
+        const requested = await changeVideo(trx, locked, { cancelRequestedAt: new Date() }, {
           type: 'video.cancel_requested',
-          data: { status: locked.status, providerVideoId: locked.providerVideoId },
-          requestId: ctx.requestId,
-        });
+          data: { status: locked.status, provider_video_id: locked.providerVideoId },
+        }, ctx.requestId);
         return { video: requested, outcome: 'cancel_requested' };
       });
       ctx.log.info({ outcome, status: video.status }, 'video cancel');

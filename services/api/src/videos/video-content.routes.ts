@@ -1,9 +1,23 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ContentQuerySchema, VideoIdParamsSchema } from '@sora-studio/shared';
+import { ContentQuerySchema, VideoIdParamsSchema, type VideoVariant } from '@sora-studio/shared';
 import { callerOf } from '../caller-context.ts';
 import { bindVideoId } from '../plugins/request-id.ts';
 import { API_KEY_SECURITY } from '../plugins/swagger.ts';
 import type { VideoContentService } from './video-content.service.ts';
+
+/** `video_….mp4`, `video_…-thumbnail.jpg`: the id is ours (it matched a stored video), so the name needs no escaping. */
+function downloadName(videoId: string, variant: VideoVariant): string {
+  return variant === 'video' ? `${videoId}.mp4` : `${videoId}-${variant}.jpg`;
+}
+
+/**
+ * The bytes came from the provider with the provider's Content-Type: `attachment` (with nosniff, set for
+ * every response) keeps a browser from rendering them as a page of ours. A browser may keep its own copy
+ * (players seek by range) but must revalidate it by ETag; no shared cache may store it.
+ */
+function downloadHeaders(videoId: string, variant: VideoVariant): Record<string, string> {
+  return { 'content-disposition': `attachment; filename="${downloadName(videoId, variant)}"`, 'cache-control': 'private, no-cache' };
+}
 
 export const videoContentRoutes: FastifyPluginAsyncZod<{ content: VideoContentService }> = async (app, { content }) => {
   app.get('/videos/:video_id/content', {
@@ -18,6 +32,6 @@ export const videoContentRoutes: FastifyPluginAsyncZod<{ content: VideoContentSe
   }, async (request, reply) => {
     bindVideoId(request, reply, request.params.video_id);
     const answer = await content.open(callerOf(request), request.params.video_id, request.query.variant, request.headers.range);
-    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+    return reply.code(answer.status).headers({ ...answer.headers, ...downloadHeaders(request.params.video_id, request.query.variant) }).send(answer.body);
   });
 };

@@ -1,7 +1,7 @@
 // An uploaded input_reference image: only JPEG, PNG and WebP, recognised by their bytes (clients often
 // send application/octet-stream), stored under `inputs/<videoId>/reference` for the worker to forward.
 import { Readable } from 'node:stream';
-import { InvalidRequestError, PayloadTooLargeError, type Storage } from '@sora-studio/shared';
+import { InvalidRequestError, PayloadTooLargeError, type CreateVideoBody, type Storage } from '@sora-studio/shared';
 import type { UploadedFile } from './video-multipart.ts';
 
 export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
@@ -17,8 +17,8 @@ export function inputReferenceKey(videoId: string): string {
   return `inputs/${videoId}/reference`;
 }
 
-/** Checks the image and stores it; returns its storage key. */
-export async function storeInputReference(storage: Storage, videoId: string, upload: UploadedFile): Promise<string> {
+/** The upload's image type, read from its bytes; anything but JPEG, PNG or WebP is refused. */
+export function checkImage(upload: UploadedFile): ImageType {
   const type = sniffImageType(upload.bytes);
   if (!type) {
     throw new InvalidRequestError(
@@ -26,13 +26,33 @@ export async function storeInputReference(storage: Storage, videoId: string, upl
       { param: upload.field, code: 'invalid_image' },
     );
   }
+  return type;
+}
+
+/** Checks the image and stores it; returns its storage key. */
+export async function storeInputReference(storage: Storage, videoId: string, upload: UploadedFile): Promise<string> {
+  const type = checkImage(upload);
   const key = inputReferenceKey(videoId);
   await storage.put(key, Readable.from([upload.bytes]), type);
   return key;
 }
 
+/**
+ * What a create refuses about its input_reference beyond the schema, before anything is stored; the quote
+ * runs the same check, so it refuses exactly what the create would.
+ */
+export function checkInputReference(body: Pick<CreateVideoBody, 'input_reference'>, upload: UploadedFile | null, maxUploadBytes: number): void {
+  if (body.input_reference?.file_id !== undefined) {
+    throw new InvalidRequestError('input_reference.file_id is not supported here: upload the image as input_reference, or give input_reference.image_url.', { param: 'input_reference.file_id', code: 'unsupported_parameter' });
+  }
+  if (upload && body.input_reference) {
+    throw new InvalidRequestError('Give input_reference either as a file or as an object, not both.', { param: 'input_reference', code: 'invalid_value' });
+  }
+  if (body.input_reference?.image_url) checkInlineImageSize(body.input_reference.image_url, maxUploadBytes);
+}
+
 /** An image_url may be a base64 data URL; its image is held to the same limit as an uploaded file. */
-export function checkInlineImageSize(imageUrl: string, maxBytes: number): void {
+function checkInlineImageSize(imageUrl: string, maxBytes: number): void {
   const comma = imageUrl.indexOf(',');
   if (!imageUrl.startsWith('data:') || comma === -1) return;
   const bytes = Math.floor((imageUrl.length - comma - 1) * 3 / 4);

@@ -1,10 +1,13 @@
 // multipart/form-data for create and remix, as the official SDK sends it: scalars as strings, nested
 // objects as bracket keys (`input_reference[image_url]`), at most one file. The form becomes the very object
 // a JSON body would be, so one schema validates both; the file travels beside it as `request.upload`.
+// Fastify's bodyLimit does not apply to forms, so the caps are here: the file ≤ MAX_UPLOAD_BYTES, all text
+// fields together ≤ MAX_FORM_FIELDS_BYTES, and the whole body ≤ both plus framing, refused from its
+// Content-Length before anything is read, or as soon as the bytes received pass it.
 import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import multipart from '@fastify/multipart';
-import { AppError, InvalidRequestError, PayloadTooLargeError } from '@sora-studio/shared';
+import { AppError, InvalidRequestError, PayloadTooLargeError, formFieldsToObject, type FormObject } from '@sora-studio/shared';
 
 export interface UploadedFile {
   field: string;
@@ -19,65 +22,116 @@ declare module 'fastify' {
   }
 }
 
-const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_PARTS = 100;
-
-/** `a[b][c]` → ['a', 'b', 'c']. Lists (`a[]`) appear in no request schema, so they are refused. */
-function keySegments(name: string): string[] {
-  const match = /^([^[\]]+)((?:\[[^[\]]+\])*)$/.exec(name);
-  const segments = match ? [match[1]!, ...[...match[2]!.matchAll(/\[([^[\]]+)\]/g)].map((m) => m[1]!)] : [];
-  if (segments.length === 0 || segments.some((s) => FORBIDDEN_SEGMENTS.has(s))) {
-    throw new InvalidRequestError(`Unsupported form field name '${name}'.`, { param: name, code: 'invalid_form_field' });
-  }
-  return segments;
-}
-
-type FormValue = string | FormObject;
-interface FormObject { [key: string]: FormValue }
-
-function duplicateField(name: string): InvalidRequestError {
-  return new InvalidRequestError(`Form field '${name}' is given more than once.`, { param: name, code: 'duplicate_form_field' });
-}
-
-/** Turns form fields with bracket keys into the nested object a JSON client would have sent. */
-export function formFieldsToObject(fields: readonly (readonly [string, string])[]): FormObject {
-  const root: FormObject = {};
-  for (const [name, value] of fields) {
-    const segments = keySegments(name);
-    const leaf = segments.pop()!;
-    let parent = root;
-    for (const segment of segments) {
-      const child = Object.hasOwn(parent, segment) ? parent[segment]! : {};
-      if (typeof child === 'string') throw duplicateField(name);
-      parent[segment] = child;
-      parent = child;
-    }
-    if (Object.hasOwn(parent, leaf)) throw duplicateField(name);
-    parent[leaf] = value;
-  }
-  return root;
-}
+/** Part boundaries and headers around the file and fields: generous for 100 parts with long names. */
+const FRAMING_ALLOWANCE_BYTES = 256 * 1024;
 
 export interface MultipartLimits {
   /** The only field that may carry a file, or null when the route takes none. */
   fileField: string | null;
   maxFileBytes: number;
-  maxFieldBytes: number;
+  /** All text fields of the form together, names and values. */
+  maxFieldsBytes: number;
+}
+
+/** The most a form's body may be, framing included. */
+export function multipartBodyLimit(limits: Omit<MultipartLimits, 'fileField'>): number {
+  return limits.maxFileBytes + limits.maxFieldsBytes + FRAMING_ALLOWANCE_BYTES;
+}
+
+// Connection: close, so the server stops reading a body it refused instead of draining it to the end.
+const STOP_READING = { connection: 'close' };
+
+function formTooLarge(limit: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(`The multipart/form-data body is larger than the limit of ${limit} bytes.`, { code: 'request_too_large', headers: STOP_READING });
+}
+
+function fieldsTooLarge(field: string, limit: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(
+    `The form's text fields are larger than the limit of ${limit} bytes together (at '${field}'). Send a large image as the input_reference file.`,
+    { param: field, code: 'request_too_large', headers: STOP_READING },
+  );
+}
+
+/**
+ * Fails once more bytes of the body have arrived than `limit`, and stops reading them: the socket is
+ * paused and unpiped, and the 413 that follows closes the connection.
+ */
+function watchBodySize(request: FastifyRequest, limit: number): { exceeded: Promise<never>; stop(): void } {
+  let received = 0;
+  let fail: (error: Error) => void = () => undefined;
+  const exceeded = new Promise<never>((_resolve, reject) => { fail = reject; });
+  exceeded.catch(() => undefined);
+  const onData = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received <= limit) return;
+    request.raw.off('data', onData);
+    request.raw.unpipe();
+    request.raw.pause();
+    fail(formTooLarge(limit));
+  };
+  request.raw.on('data', onData);
+  return { exceeded, stop: () => { request.raw.off('data', onData); } };
+}
+
+/** The form parser's own errors, as the client's 4xx; `forbiddenName` is the first prototype-like field name seen. */
+function formError(error: unknown, limits: MultipartLimits, forbiddenName: string | null): Error {
+  if (error instanceof AppError) return error;
+  const { code, statusCode } = error as { code?: string; statusCode?: number };
+  switch (code) {
+    case 'FST_REQ_FILE_TOO_LARGE': {
+      const field = limits.fileField ?? 'file';
+      return new PayloadTooLargeError(`'${field}' is larger than the limit of ${limits.maxFileBytes} bytes.`, { param: field, code: 'upload_too_large', headers: STOP_READING });
+    }
+    case 'FST_PROTO_VIOLATION':
+      return new InvalidRequestError(`Unrecognized request argument supplied: ${forbiddenName ?? 'a field named after an object property'}`, { param: forbiddenName, code: 'unknown_parameter' });
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FILES_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return new PayloadTooLargeError(`The form has more than ${MAX_PARTS} parts.`, { code: 'too_many_parts', headers: STOP_READING });
+    case 'FST_INVALID_JSON_FIELD_ERROR':
+      return new InvalidRequestError('A form field declared as application/json does not hold valid JSON.', { code: 'invalid_multipart' });
+  }
+  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
+    return new InvalidRequestError('The multipart/form-data body is malformed.', { code: 'invalid_multipart' });
+  }
+  if (statusCode !== undefined) return error as Error;
+  // busboy's complaints (no boundary, a part cut short, a bad part header) are the client's.
+  return new InvalidRequestError('The multipart/form-data body is malformed.', { code: 'invalid_multipart' });
 }
 
 /** Reads the whole form: fields into the JSON-shaped body, the one allowed file into memory. */
 async function readMultipartForm(request: FastifyRequest, limits: MultipartLimits): Promise<{ body: FormObject; upload: UploadedFile | null }> {
+  const bodyLimit = multipartBodyLimit(limits);
+  const declaredLength = Number(request.headers['content-length']);
+  if (Number.isFinite(declaredLength) && declaredLength > bodyLimit) throw formTooLarge(bodyLimit);
+
   const fields: [string, string][] = [];
+  let fieldsBytes = 0;
   let upload: UploadedFile | null = null;
-  const tooLarge = (field: string, max: number) => new PayloadTooLargeError(
-    `'${field}' is larger than the limit of ${max} bytes.`, { param: field, code: 'upload_too_large' },
-  );
+  let forbiddenName: string | null = null;
+  // Counting starts in the same tick as the parser's pipe, before the request's first byte can flow.
+  const watch = watchBodySize(request, bodyLimit);
+  const parts = request.parts({
+    limits: { fileSize: limits.maxFileBytes, fieldSize: limits.maxFieldsBytes, parts: MAX_PARTS },
+    // Called with every part's name before the plugin refuses prototype names without saying which.
+    isPartAFile: (name, contentType, fileName) => {
+      if (forbiddenName === null && name !== undefined && name in Object.prototype) forbiddenName = name;
+      return contentType === 'application/octet-stream' || fileName !== undefined;
+    },
+  })[Symbol.asyncIterator]();
+  const untilTooLarge = <T>(step: Promise<T>): Promise<T> => {
+    step.catch(() => undefined); // once the body is too large, nobody awaits the step it interrupted
+    return Promise.race([step, watch.exceeded]);
+  };
   try {
-    const parts = request.parts({ limits: { fileSize: limits.maxFileBytes, fieldSize: limits.maxFieldBytes, parts: MAX_PARTS } });
-    for await (const part of parts) {
+    for (let next = await untilTooLarge(parts.next()); !next.done; next = await untilTooLarge(parts.next())) {
+      const part = next.value;
       if (part.type === 'field') {
-        if (part.valueTruncated) throw tooLarge(part.fieldname, limits.maxFieldBytes);
-        fields.push([part.fieldname, typeof part.value === 'string' ? part.value : JSON.stringify(part.value)]);
+        const value = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
+        fieldsBytes += Buffer.byteLength(part.fieldname) + Buffer.byteLength(value);
+        if (part.valueTruncated || fieldsBytes > limits.maxFieldsBytes) throw fieldsTooLarge(part.fieldname, limits.maxFieldsBytes);
+        fields.push([part.fieldname, value]);
         continue;
       }
       if (part.fieldname !== limits.fileField) {
@@ -85,15 +139,12 @@ async function readMultipartForm(request: FastifyRequest, limits: MultipartLimit
         throw new InvalidRequestError(`Unrecognized request argument supplied: ${part.fieldname} (a file)`, { param: part.fieldname, code: 'unknown_parameter' });
       }
       if (upload) throw new InvalidRequestError(`Only one file may be sent as '${part.fieldname}'.`, { param: part.fieldname, code: 'duplicate_form_field' });
-      upload = { field: part.fieldname, bytes: await part.toBuffer(), declaredType: part.mimetype };
+      upload = { field: part.fieldname, bytes: await untilTooLarge(part.toBuffer()), declaredType: part.mimetype };
     }
   } catch (error) {
-    if (error instanceof AppError) throw error;
-    const { code, statusCode } = error as { code?: string; statusCode?: number };
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(limits.fileField ?? 'file', limits.maxFileBytes);
-    if (statusCode !== undefined) throw error;
-    // The form parser's own errors (no boundary, a part cut short, a bad part header) are the client's.
-    throw new InvalidRequestError('The multipart/form-data body is malformed.', { code: 'invalid_multipart' });
+    throw formError(error, limits, forbiddenName);
+  } finally {
+    watch.stop();
   }
   return { body: formFieldsToObject(fields), upload };
 }

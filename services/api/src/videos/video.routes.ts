@@ -5,7 +5,6 @@ import {
   VideoObjectSchema,
 } from '@sora-studio/shared';
 import { callerOf } from '../caller-context.ts';
-import { idempotentResponse } from '../idempotency/idempotency.plugin.ts';
 import { bindVideoId } from '../plugins/request-id.ts';
 import { API_KEY_SECURITY, ERROR_RESPONSES } from '../plugins/swagger.ts';
 import { acceptMultipart, type MultipartLimits } from './video-multipart.ts';
@@ -33,7 +32,7 @@ export const videoRoutes: FastifyPluginAsyncZod<VideoRoutesOptions> = async (app
       response: { 200: VideoObjectSchema, ...ERROR_RESPONSES },
     },
   }, async (request, reply) => {
-    const video = await videos.create(callerOf(request), request.body, request.upload, idempotentResponse(request));
+    const video = await videos.create(callerOf(request), request.body, request.upload, request.idempotency);
     bindVideoId(request, reply, video.id);
     return video;
   });
@@ -81,7 +80,7 @@ export const videoRoutes: FastifyPluginAsyncZod<VideoRoutesOptions> = async (app
     },
   }, async (request, reply) => {
     // The log lines are about the new video; the source is named as remixedFromVideoId.
-    const video = await videos.remix(callerOf(request), request.params.video_id, request.body, idempotentResponse(request));
+    const video = await videos.remix(callerOf(request), request.params.video_id, request.body, request.idempotency);
     bindVideoId(request, reply, video.id);
     return video;
   });

@@ -1,18 +1,18 @@
 // The rules of a video's public life: price and reserve on create and remix, enqueue only after commit,
 // owner-scoped reads, and deletes that keep every money record.
 import {
-  ConflictError, InvalidRequestError, enqueueDriveVideo, newId, notFound, priceVideoMicros, resolveVideoShape, retryPolicyOf,
-  type Config, type CreateVideoBody, type Database, type Db, type ListVideosQuery, type RemixVideoBody, type Storage, type VideoObject,
+  ConflictError, enqueueAdvanceVideo, insertQueuedVideo, newId, notFound, priceVideoMicros, resolveVideoShape, softDeleteVideo,
+  type Config, type CreateVideoBody, type Db, type ListVideosQuery, type NewVideo, type RemixVideoBody, type Storage, type VideoObject,
   type VideoQueues, type VideoShape,
 } from '@sora-studio/shared';
-import type { Transaction } from 'kysely';
 import type { CallerContext } from '../caller-context.ts';
 import { withDeadline } from '../deadline.ts';
+import type { IdempotencyClaim } from '../idempotency/idempotency.service.ts';
 import { listPage, type ListPage } from '../pagination.ts';
-import { checkInlineImageSize, storeInputReference } from './video-input-reference.ts';
+import { checkInputReference, storeInputReference } from './video-input-reference.ts';
 import type { UploadedFile } from './video-multipart.ts';
 import { toVideoObject } from './video.mapper.ts';
-import { findOwnedVideo, insertQueuedVideo, listOwnedVideos, softDeleteVideo, type NewVideo } from './video.repo.ts';
+import { findOwnedVideo, listOwnedVideos } from './video.repo.ts';
 
 export interface VideoServiceDeps {
   config: Config;
@@ -21,8 +21,6 @@ export interface VideoServiceDeps {
   storage: Storage;
 }
 
-/** Runs in the transaction that commits the video, with the response about it (e.g. an Idempotency-Key's record). */
-export type VideoCommitHook = (trx: Transaction<Database>, video: VideoObject) => Promise<void>;
 
 /** The same caller, with the video's id on every log line from here on. */
 function aboutVideo(ctx: CallerContext, videoId: string): CallerContext {
@@ -34,28 +32,32 @@ const ENQUEUE_TIMEOUT_MS = 2_000;
 
 export function createVideoService(deps: VideoServiceDeps) {
   const catalog = deps.config.MODEL_CATALOG;
-  const retry = retryPolicyOf(deps.config);
 
   async function enqueue(ctx: CallerContext, videoId: string): Promise<void> {
     try {
-      await withDeadline(enqueueDriveVideo(deps.queues.pipeline, { videoId, requestId: ctx.requestId }, retry), ENQUEUE_TIMEOUT_MS, 'redis');
+      await withDeadline(enqueueAdvanceVideo(deps.queues.pipeline, { videoId, requestId: ctx.requestId }), ENQUEUE_TIMEOUT_MS, 'redis');
     } catch (error) {
       ctx.log.warn({ err: error }, 'could not enqueue the video; the reconciler will pick it up');
     }
   }
 
-  /** Prices the shape, commits row + event + reservation, then enqueues. */
-  async function submit(ctx: CallerContext, shape: VideoShape, video: Omit<NewVideo, keyof VideoShape | 'userId' | 'provider' | 'estimatedCostMicros' | 'requestId'>, beforeCommit?: VideoCommitHook): Promise<VideoObject> {
+  /** Prices the shape, commits row + event + reservation (+ the stored response), then enqueues. */
+  async function submit(ctx: CallerContext, shape: VideoShape, video: Omit<NewVideo, keyof VideoShape | 'userId' | 'provider' | 'estimatedCostMicros' | 'requestId'>, idempotency: IdempotencyClaim | null = null): Promise<VideoObject> {
     const estimatedCostMicros = priceVideoMicros(catalog, shape);
-    const row = await insertQueuedVideo(deps.db, {
-      ...video,
-      ...shape,
-      seconds: Number(shape.seconds),
-      userId: ctx.userId,
-      provider: deps.config.PROVIDER_NAME,
-      estimatedCostMicros,
-      requestId: ctx.requestId,
-    }, beforeCommit && ((trx, inserted) => beforeCommit(trx, toVideoObject(inserted))));
+    const row = await deps.db.transaction().execute(async (trx) => {
+      const inserted = await insertQueuedVideo(trx, {
+        ...video,
+        ...shape,
+        seconds: Number(shape.seconds),
+        userId: ctx.userId,
+        provider: deps.config.PROVIDER_NAME,
+        estimatedCostMicros,
+        requestId: ctx.requestId,
+      });
+      // The Idempotency-Key's stored answer commits with the video: never one without the other.
+      await idempotency?.recordResponse(trx, 200, toVideoObject(inserted));
+      return inserted;
+    });
     ctx.log.info({ model: row.model, size: row.size, seconds: row.seconds, estimatedCostMicros, remixedFromVideoId: row.remixedFromVideoId }, 'video queued');
     await enqueue(ctx, row.id);
     return toVideoObject(row);
@@ -68,17 +70,11 @@ export function createVideoService(deps: VideoServiceDeps) {
   }
 
   return {
-    async create(caller: CallerContext, body: CreateVideoBody, upload: UploadedFile | null, beforeCommit?: VideoCommitHook): Promise<VideoObject> {
+    async create(caller: CallerContext, body: CreateVideoBody, upload: UploadedFile | null, idempotency: IdempotencyClaim | null = null): Promise<VideoObject> {
       const videoId = newId('video');
       const ctx = aboutVideo(caller, videoId);
       const shape = resolveVideoShape(catalog, body);
-      if (body.input_reference?.file_id !== undefined) {
-        throw new InvalidRequestError('input_reference.file_id is not supported here: upload the image as input_reference, or give input_reference.image_url.', { param: 'input_reference.file_id', code: 'unsupported_parameter' });
-      }
-      if (upload && body.input_reference) {
-        throw new InvalidRequestError('Give input_reference either as a file or as an object, not both.', { param: 'input_reference', code: 'invalid_value' });
-      }
-      if (body.input_reference?.image_url) checkInlineImageSize(body.input_reference.image_url, deps.config.MAX_UPLOAD_BYTES);
+      checkInputReference(body, upload, deps.config.MAX_UPLOAD_BYTES);
       const inputReferenceKey = upload ? await storeInputReference(deps.storage, videoId, upload) : null;
       try {
         return await submit(ctx, shape, {
@@ -88,14 +84,14 @@ export function createVideoService(deps: VideoServiceDeps) {
           inputReferenceKey,
           inputReferenceUrl: body.input_reference?.image_url ?? null,
           metadata: body.metadata ?? {},
-        }, beforeCommit);
+        }, idempotency);
       } catch (error) {
         if (inputReferenceKey) await deps.storage.delete(inputReferenceKey).catch(() => undefined);
         throw error;
       }
     },
 
-    async remix(caller: CallerContext, sourceId: string, body: RemixVideoBody, beforeCommit?: VideoCommitHook): Promise<VideoObject> {
+    async remix(caller: CallerContext, sourceId: string, body: RemixVideoBody, idempotency: IdempotencyClaim | null = null): Promise<VideoObject> {
       const source = await ownedVideo(caller, sourceId);
       const videoId = newId('video');
       const ctx = aboutVideo(caller, videoId);
@@ -110,7 +106,7 @@ export function createVideoService(deps: VideoServiceDeps) {
         inputReferenceKey: null,
         inputReferenceUrl: null,
         metadata: body.metadata ?? {},
-      }, beforeCommit);
+      }, idempotency);
     },
 
     async retrieve(ctx: CallerContext, videoId: string): Promise<VideoObject> {
@@ -126,7 +122,7 @@ export function createVideoService(deps: VideoServiceDeps) {
      * has is still polled to its end and settled by the worker (the provider bills it), its assets not kept.
      */
     async delete(ctx: CallerContext, videoId: string): Promise<{ id: string; object: 'video.deleted'; deleted: true }> {
-      const deleted = await softDeleteVideo(deps.db, ctx.userId, videoId, ctx.requestId);
+      const deleted = await deps.db.transaction().execute((trx) => softDeleteVideo(trx, ctx.userId, videoId, ctx.requestId));
       if (!deleted) throw notFound('video', videoId);
       const keys = [...deleted.assets.map((asset) => asset.storageKey), ...(deleted.video.inputReferenceKey ? [deleted.video.inputReferenceKey] : [])];
       const removals = await Promise.allSettled(keys.map((key) => deps.storage.delete(key)));

@@ -1,4 +1,4 @@
-// Every /v1 request needs `Authorization: Bearer <key>`: any non-empty key, or exactly the configured one.
+// `Authorization: Bearer <key>`: any non-empty key, or exactly the configured one (then on every route, see app.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthenticationError } from '@sora-studio/shared';
 import type { onRequestHookHandler } from 'fastify';

@@ -1,4 +1,9 @@
 // Counters tests read through GET /_emulator/stats, e.g. to prove the worker created each video exactly once.
+import { BoundedMap } from '../memory/bounded-map.ts';
+
+/** Keys remembered for the per-video counts; far more than any test or bench run creates. */
+const KEYS_REMEMBERED = 1_000_000;
+
 export interface EmulatorStatsSnapshot {
   /** Videos that now exist because of a create or remix (idempotent replays and failed attempts excluded). */
   videosCreated: number;
@@ -6,14 +11,44 @@ export interface EmulatorStatsSnapshot {
   createRequests: number;
   /** Requests to the /v1 API. */
   requests: number;
+  /**
+   * Per video, as the caller names it with its Idempotency-Key (our worker sends the video id): how many keys
+   * created a video, how many created more than one (a duplicate at the provider), and how many videos were
+   * created without a key at all.
+   */
+  creates: { idempotencyKeys: number; keysCreatedMoreThanOnce: number; withoutIdempotencyKey: number };
 }
 
 export class EmulatorStats {
   videosCreated = 0;
   createRequests = 0;
   requests = 0;
+  readonly #createsByKey = new BoundedMap<string, number>(KEYS_REMEMBERED);
+  #keysCreatedMoreThanOnce = 0;
+  #withoutIdempotencyKey = 0;
+
+  /** A video was created (not replayed) under this key. */
+  recordCreate(idempotencyKey: string | undefined): void {
+    this.videosCreated += 1;
+    if (idempotencyKey === undefined) {
+      this.#withoutIdempotencyKey += 1;
+      return;
+    }
+    const creates = (this.#createsByKey.get(idempotencyKey) ?? 0) + 1;
+    this.#createsByKey.set(idempotencyKey, creates);
+    if (creates === 2) this.#keysCreatedMoreThanOnce += 1;
+  }
 
   snapshot(): EmulatorStatsSnapshot {
-    return { videosCreated: this.videosCreated, createRequests: this.createRequests, requests: this.requests };
+    return {
+      videosCreated: this.videosCreated,
+      createRequests: this.createRequests,
+      requests: this.requests,
+      creates: {
+        idempotencyKeys: this.#createsByKey.size,
+        keysCreatedMoreThanOnce: this.#keysCreatedMoreThanOnce,
+        withoutIdempotencyKey: this.#withoutIdempotencyKey,
+      },
+    };
   }
 }

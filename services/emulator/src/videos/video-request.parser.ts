@@ -1,7 +1,7 @@
 // Reads a create or remix body, sent as JSON or as multipart/form-data. The openai SDK (6.28+) always sends
 // multipart for create, flattening nested objects into bracketed names (`input_reference[image_url]`), and may
 // attach the reference image as a file part; both are turned back into one plain object here.
-import { AppError, InvalidRequestError, PayloadTooLargeError } from '@sora-studio/shared';
+import { AppError, InvalidRequestError, PayloadTooLargeError, formFieldsToObject } from '@sora-studio/shared';
 import type { FastifyRequest } from 'fastify';
 
 export interface UploadedImage {
@@ -17,8 +17,6 @@ export interface VideoRequestBody {
   inputReference?: UploadedImage;
 }
 
-/** `name` or `name[key]…`: OpenAI's bodies have no arrays, so `[]` is not accepted. */
-const FIELD_NAME = /^([^[\]]+)((?:\[[^[\]]+\])*)$/;
 const JPEG_SIGNATURE = Buffer.from([0xff, 0xd8, 0xff]);
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -34,13 +32,12 @@ export async function readVideoRequestBody(request: FastifyRequest): Promise<Vid
 }
 
 async function readMultipart(request: FastifyRequest): Promise<VideoRequestBody> {
-  // Null-prototype objects: a field named __proto__ is just an unknown parameter, never a prototype.
-  const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const fields: [string, string][] = [];
   let inputReference: UploadedImage | undefined;
   for await (const part of request.parts()) {
     if (part.type === 'field') {
       if (part.valueTruncated) throw new PayloadTooLargeError(`The value of '${part.fieldname}' is too long.`, { param: part.fieldname });
-      assignField(fields, part.fieldname, part.value);
+      fields.push([part.fieldname, typeof part.value === 'string' ? part.value : JSON.stringify(part.value)]);
     } else if (part.fieldname === 'input_reference') {
       inputReference = readImage(part.filename, await part.toBuffer());
     } else {
@@ -48,26 +45,9 @@ async function readMultipart(request: FastifyRequest): Promise<VideoRequestBody>
       throw new InvalidRequestError(`Unrecognized file argument supplied: ${part.fieldname}`, { param: part.fieldname, code: 'unknown_parameter' });
     }
   }
-  return inputReference ? { fields, inputReference } : { fields };
-}
-
-function assignField(fields: Record<string, unknown>, name: string, value: unknown): void {
-  const match = FIELD_NAME.exec(name);
-  if (!match) throw new InvalidRequestError(`Unrecognized request argument supplied: ${name}`, { param: name, code: 'unknown_parameter' });
-  const path = [match[1] ?? '', ...[...(match[2] ?? '').matchAll(/\[([^\]]+)\]/g)].map((segment) => segment[1] ?? '')];
-  const leaf = path.pop() ?? '';
-  let target = fields;
-  for (const key of path) {
-    const next = target[key] ?? (target[key] = Object.create(null) as Record<string, unknown>);
-    if (typeof next !== 'object') throw conflictingField(name);
-    target = next as Record<string, unknown>;
-  }
-  if (typeof target[leaf] === 'object') throw conflictingField(name);
-  target[leaf] = value;
-}
-
-function conflictingField(name: string): InvalidRequestError {
-  return new InvalidRequestError(`'${name}' conflicts with another field of the same name.`, { param: name, code: 'invalid_value' });
+  // The same bracket-key reading as the API's (packages/shared), so both servers take the SDK's forms alike.
+  const body = formFieldsToObject(fields);
+  return inputReference ? { fields: body, inputReference } : { fields: body };
 }
 
 function readImage(filename: string, bytes: Buffer): UploadedImage {

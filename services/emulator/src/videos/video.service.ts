@@ -118,7 +118,7 @@ export class VideoService {
     const now = this.#now();
     const record: VideoRecord = { ...video, id: this.#store.newId(now), createdAtMs: now, directives };
     this.#store.add(record, context.idempotencyKey);
-    this.#stats.videosCreated += 1;
+    this.#stats.recordCreate(context.idempotencyKey);
     return this.#present(record);
   }
 

@@ -1,5 +1,5 @@
 // The ProviderClient over the official `openai` SDK. The SDK's own retries are off (maxRetries 0): retrying
-// is BullMQ's job, where it is visible, bounded and survives a restart.
+// is the pipeline processor's job, per step and within the step's budget, as a delayed job that survives a restart.
 import OpenAI, { toFile } from 'openai';
 import type { Video, VideoCreateParams, VideoSeconds, VideoSize } from 'openai/resources/videos';
 import type { VideoVariant } from '@sora-studio/shared';

@@ -1,5 +1,7 @@
-// Every error from the provider is classified here, once: retryable (BullMQ tries again, after Retry-After
-// for a 429) or terminal (the video fails with the provider's own code and message).
+// Every error from the provider is classified here, once: retryable (the step tries again within its retry
+// budget; a 429 pauses the whole provider lane for its Retry-After) or terminal (a submit fails the video with
+// the provider's own code and message; a poll or finalize counts it against its budget, since the provider
+// has the video and may bill it).
 import { APIConnectionError, APIError } from 'openai';
 
 export type ProviderErrorKind = 'retryable' | 'terminal';

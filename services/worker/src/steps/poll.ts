@@ -1,27 +1,54 @@
-// Poll: asks the provider how the video is doing and records it. Progress is saved quietly; an event is
-// written only when the provider's status changes.
-import { lockVideo, updateVideo, type Video } from '@sora-studio/shared';
+// Poll: asks the provider how the video is doing and records it. Unchanged news writes nothing, unless the
+// video has made no progress for longer than VIDEO_STALL_AFTER_MS, which marks it stalled. A status or
+// progress change is saved (an event only when the status changes) and un-stalls a stalled video. A provider
+// that reports failure ends the video; one that delivered records what it delivered, for finalize to price.
+import type { Transaction } from 'kysely';
+import { changeVideo, isStalled, withUnfinishedVideo, type Database, type LockedVideo, type Video, type VideoPatch } from '@sora-studio/shared';
 import type { ProviderVideo } from '../provider/provider-client.ts';
+import { pollDelayMs } from '../pipeline/pipeline-timing.ts';
+import { CONTINUE, FINISHED, type StepOutcome } from '../pipeline/step-outcome.ts';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
-import { isFinished } from './video-state.ts';
+import { failVideo } from './fail-video.ts';
+import { clearStall, markStalled } from './stall.ts';
 
-export async function pollVideo(video: Video, deps: PipelineDeps): Promise<ProviderVideo> {
+/** `polls`: how many times this video has waited for the provider so far; it sets the back-off. */
+export async function pollVideo(video: Video, polls: number, deps: PipelineDeps): Promise<StepOutcome> {
   if (!video.providerVideoId) throw new Error(`Video ${video.id} has not been submitted`);
-  const providerVideo = await deps.provider.retrieveVideo(video.providerVideoId);
-  const progress = Math.min(100, Math.max(0, Math.round(providerVideo.progress)));
-  if (providerVideo.status === video.providerStatus && progress === video.progress) return providerVideo;
+  const answer = await deps.provider.retrieveVideo(video.providerVideoId);
+  if (answer.status === 'failed') {
+    await failVideo(video.id, {
+      code: answer.error?.code ?? 'provider_failed',
+      message: answer.error?.message ?? 'The provider reported the video as failed without a reason.',
+      providerStatus: answer.status,
+    }, deps);
+    return FINISHED;
+  }
+  const progress = Math.min(100, Math.max(0, Math.round(answer.progress)));
+  const changed = answer.status !== video.providerStatus || progress !== video.progress;
+  // A good answer ends a stall that came from failed polls; a no-progress stall ends only with progress.
+  const unstalls = isStalled(video) && (changed || video.stalledReason !== 'no_progress');
+  if (changed || unstalls || answer.status === 'completed') {
+    const saved = await deps.db.transaction().execute((trx) => withUnfinishedVideo(trx, video.id, (locked) => recordAnswer(trx, locked, answer, progress, deps)));
+    if (saved.kind === 'finished') return FINISHED;
+    deps.logger.debug({ providerStatus: answer.status, progress }, 'polled');
+    if (answer.status === 'completed') return CONTINUE;
+  } else if (!isStalled(video) && deps.clock().getTime() - (video.lastProgressAt ?? video.createdAt).getTime() > deps.config.VIDEO_STALL_AFTER_MS) {
+    await markStalled(video.id, 'no_progress', `The provider reported ${answer.status} at ${progress}% with no change for over ${deps.config.VIDEO_STALL_AFTER_MS} ms.`, deps);
+  }
+  const stalled = isStalled(video) && !unstalls;
+  return stalled
+    ? { kind: 'wait', reason: 'stalled', delayMs: deps.config.POLL_MAX_INTERVAL_MS }
+    : { kind: 'wait', reason: 'poll', delayMs: pollDelayMs(polls, deps.config) };
+}
 
-  await deps.db.transaction().execute(async (trx) => {
-    const locked = await lockVideo(trx, video.id);
-    if (!locked || isFinished(locked)) return;
-    const statusChanged = providerVideo.status !== locked.providerStatus;
-    await updateVideo(
-      trx,
-      locked,
-      { providerStatus: providerVideo.status, progress },
-      statusChanged ? { type: 'video.provider_status', data: { providerStatus: providerVideo.status, progress } } : undefined,
-    );
-  });
-  deps.logger.debug({ providerStatus: providerVideo.status, progress }, 'polled');
-  return providerVideo;
+async function recordAnswer(trx: Transaction<Database>, locked: LockedVideo, answer: ProviderVideo, progress: number, deps: PipelineDeps): Promise<Video> {
+  const unstalled = await clearStall(trx, locked, deps);
+  const patch: VideoPatch = { providerStatus: answer.status, progress, lastProgressAt: deps.clock() };
+  // Finalize prices what the provider delivered, not what was asked; the provider says it here.
+  if (answer.status === 'completed') {
+    const seconds = Number(answer.seconds);
+    Object.assign(patch, { deliveredSeconds: Number.isSafeInteger(seconds) && seconds > 0 ? seconds : null, deliveredSize: answer.size });
+  }
+  const statusChanged = answer.status !== unstalled.providerStatus;
+  return changeVideo(trx, unstalled, patch, statusChanged ? { type: 'video.provider_status', data: { provider_status: answer.status, progress } } : undefined);
 }

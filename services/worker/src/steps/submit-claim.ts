@@ -1,26 +1,25 @@
 // Claiming a submit: in one transaction, under the video's row lock, decide whether the video may go to the
 // provider now, and if so count the attempt before the call. A cancel or delete that came first wins here,
 // and the owner's in-flight cap is checked under their slot lock, so concurrent claims cannot both fit.
-import { cancelUnsubmittedVideo, lockVideo, updateVideo, type Video } from '@sora-studio/shared';
+import { cancelUnsubmittedVideo, changeVideo, isGivenUp, needsSubmit, withUnfinishedVideo, type Video } from '@sora-studio/shared';
+import { slotWaitMs } from '../pipeline/pipeline-timing.ts';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
 import { countInFlightVideos, countWaitingVideos, findMaxInFlight, lockUserSlots } from '../videos/in-flight-video.repo.ts';
-import { isGivenUp, needsSubmit, slotWaitMs } from './video-state.ts';
 
-/** How a submit ends for the pipeline: the video's row as it stands, or a wait for one of its owner's slots. */
-export type SubmitResult = { kind: 'done'; video: Video } | { kind: 'wait-for-slot'; delayMs: number };
-
-export type SubmitClaim = { kind: 'claimed'; video: Video } | SubmitResult;
+/** Go ahead with the counted attempt; or nothing to submit (the row as it stands); or wait for a slot. */
+export type SubmitClaim =
+  | { kind: 'claimed'; video: Video }
+  | { kind: 'no-submit'; video: Video }
+  | { kind: 'wait-for-slot'; delayMs: number };
 
 export async function claimSubmit(videoId: string, deps: PipelineDeps): Promise<SubmitClaim> {
-  return deps.db.transaction().execute(async (trx): Promise<SubmitClaim> => {
-    const locked = await lockVideo(trx, videoId);
-    if (!locked) throw new Error(`Video ${videoId} does not exist`);
-    if (!needsSubmit(locked)) return { kind: 'done', video: locked };
+  const outcome = await deps.db.transaction().execute((trx) => withUnfinishedVideo(trx, videoId, async (locked): Promise<SubmitClaim> => {
+    if (!needsSubmit(locked)) return { kind: 'no-submit', video: locked };
     if (isGivenUp(locked)) {
       // No call is in flight (this job is the only submitter), and any earlier attempt ended without a provider
-      // video: as when retries run out, that counts as never having reached the provider.
+      // video: as when the submit's budget runs out, that counts as never having reached the provider.
       deps.logger.info('given up before reaching the provider; releasing its reservation');
-      return { kind: 'done', video: await cancelUnsubmittedVideo(trx, locked, locked.deletedAt ? 'deleted' : 'cancel_requested') };
+      return { kind: 'no-submit', video: await cancelUnsubmittedVideo(trx, locked, locked.deletedAt ? 'deleted' : 'cancel_requested') };
     }
     // A video with an attempt counted already holds its slot, through all its retries.
     if (locked.submitAttempts === 0) {
@@ -32,6 +31,7 @@ export async function claimSubmit(videoId: string, deps: PipelineDeps): Promise<
         return { kind: 'wait-for-slot', delayMs };
       }
     }
-    return { kind: 'claimed', video: await updateVideo(trx, locked, { submitAttempts: locked.submitAttempts + 1 }) };
-  });
+    return { kind: 'claimed', video: await changeVideo(trx, locked, { submitAttempts: locked.submitAttempts + 1 }) };
+  }));
+  return outcome.kind === 'finished' ? { kind: 'no-submit', video: outcome.video } : outcome.value;
 }

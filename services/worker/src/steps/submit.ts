@@ -2,12 +2,14 @@
 // before the call, the provider's id is saved the moment it answers, and the call carries
 // `Idempotency-Key: <video id>`, so a crash between the two is retried into the same provider video, never a second one.
 import { basename } from 'node:path';
-import { findVideo, lockVideo, updateVideo, type Video } from '@sora-studio/shared';
+import { changeVideo, findVideo, withUnfinishedVideo, type Video } from '@sora-studio/shared';
+import { pollDelayMs } from '../pipeline/pipeline-timing.ts';
+import { FINISHED, type StepOutcome } from '../pipeline/step-outcome.ts';
 import type { ProviderInputReference, ProviderVideo } from '../provider/provider-client.ts';
 import { ProviderError } from '../provider/provider-errors.ts';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
 import { failVideo, type VideoFailure } from './fail-video.ts';
-import { claimSubmit, type SubmitResult } from './submit-claim.ts';
+import { claimSubmit } from './submit-claim.ts';
 
 /** A reason to fail the video that no retry can fix, found before the provider is called. */
 class SubmitRefused extends Error {
@@ -19,26 +21,40 @@ class SubmitRefused extends Error {
   }
 }
 
+/** The video as submit left it, and what the pipeline does next. */
+export interface SubmitResult {
+  video: Video | null;
+  outcome: StepOutcome;
+}
+
+/**
+ * Submits the video, or cancels it if its owner gave it up, or makes it wait for one of its owner's slots. A
+ * terminal provider answer (or a reason found before the call) fails it at once; a retryable one is thrown,
+ * for the processor to charge to submit's budget.
+ */
 export async function submitVideo(videoId: string, deps: PipelineDeps): Promise<SubmitResult> {
   const claim = await claimSubmit(videoId, deps);
-  if (claim.kind !== 'claimed') return claim;
+  if (claim.kind === 'wait-for-slot') return { video: null, outcome: { kind: 'wait', reason: 'slot', delayMs: claim.delayMs } };
+  if (claim.kind === 'no-submit') return afterSubmit(claim.video, deps);
   const counted = claim.video;
   deps.logger.info({ attempt: counted.submitAttempts }, 'submitting to the provider');
   let providerVideo: ProviderVideo;
   try {
     providerVideo = await callProvider(counted, deps);
   } catch (error) {
-    if (error instanceof SubmitRefused) return done(await failVideo(videoId, error.failure, deps));
+    if (error instanceof SubmitRefused) return afterSubmit(await failVideo(videoId, error.failure, deps), deps);
     if (error instanceof ProviderError && error.kind === 'terminal') {
-      return done(await failVideo(videoId, { code: error.code, message: error.message }, deps));
+      return afterSubmit(await failVideo(videoId, { code: error.code, message: error.message }, deps), deps);
     }
     throw error;
   }
-  return done(await saveProviderVideo(videoId, providerVideo, deps));
+  return afterSubmit(await saveProviderVideo(videoId, providerVideo, deps), deps);
 }
 
-function done(video: Video): SubmitResult {
-  return { kind: 'done', video };
+/** A video at the provider is polled after the first interval; one that ended needs nothing more. */
+function afterSubmit(video: Video, deps: PipelineDeps): SubmitResult {
+  if (video.providerVideoId === null || video.status !== 'in_progress') return { video, outcome: FINISHED };
+  return { video, outcome: { kind: 'wait', reason: 'poll', delayMs: pollDelayMs(0, deps.config) } };
 }
 
 async function callProvider(video: Video, deps: PipelineDeps): Promise<ProviderVideo> {
@@ -71,24 +87,24 @@ async function readInputReference(video: Video, deps: PipelineDeps): Promise<Pro
 
 /** Nothing happens between the provider's answer and this save: the id is what lets us poll, and pay. */
 async function saveProviderVideo(videoId: string, providerVideo: ProviderVideo, deps: PipelineDeps): Promise<Video> {
-  const saved = await deps.db.transaction().execute(async (trx) => {
-    const locked = await lockVideo(trx, videoId);
-    if (!locked) throw new Error(`Video ${videoId} does not exist`);
+  const outcome = await deps.db.transaction().execute((trx) => withUnfinishedVideo(trx, videoId, async (locked) => {
     if (locked.providerVideoId) {
       if (locked.providerVideoId !== providerVideo.id) {
         deps.logger.error({ kept: locked.providerVideoId, ignored: providerVideo.id }, 'the provider answered a replayed submit with another video');
       }
       return locked;
     }
-    return updateVideo(trx, locked, {
+    // A cancel or delete that came during the call does not stop it: the provider has the video and bills it,
+    // so it is polled to its end like any other. (Only a video never claimed is cancelled at once.)
+    return changeVideo(trx, locked, {
       providerVideoId: providerVideo.id,
       providerStatus: providerVideo.status,
       progress: providerVideo.progress,
-      // A cancel or delete that came during the call does not stop it: the provider has the video and bills it,
-      // so it is polled to its end like any other. (Only a video never claimed is cancelled at once.)
-      ...(locked.status === 'queued' ? { status: 'in_progress' as const } : {}),
-    }, { type: 'video.submitted', data: { providerVideoId: providerVideo.id, providerStatus: providerVideo.status, attempt: locked.submitAttempts } });
-  });
+      lastProgressAt: deps.clock(),
+      status: 'in_progress',
+    }, { type: 'video.submitted', data: { provider_video_id: providerVideo.id, provider_status: providerVideo.status, attempt: locked.submitAttempts } });
+  }));
+  const saved = outcome.kind === 'finished' ? outcome.video : outcome.value;
   deps.logger.info({ providerVideoId: saved.providerVideoId }, 'submitted');
   return saved;
 }

@@ -1,7 +1,7 @@
 // The per-user in-flight cap's questions to Postgres. They are asked under a per-user advisory lock held to
 // the end of the caller's transaction, so two workers claiming a slot for the same user take turns.
 import { sql, type Transaction } from 'kysely';
-import type { Database } from '@sora-studio/shared';
+import { isUnfinishedVideo, type Database } from '@sora-studio/shared';
 
 type Trx = Transaction<Database>;
 
@@ -24,7 +24,7 @@ export async function countInFlightVideos(trx: Trx, userId: string): Promise<num
   const row = await trx.selectFrom('videos')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .where('userId', '=', userId)
-    .where('status', 'in', ['queued', 'in_progress'])
+    .where(isUnfinishedVideo)
     .where((eb) => eb.or([eb('providerVideoId', 'is not', null), eb('submitAttempts', '>', 0)]))
     .executeTakeFirstOrThrow();
   return row.count;

@@ -3,7 +3,7 @@
 import type { Redis } from 'ioredis';
 import { startEmulator } from '@sora-studio/emulator';
 import {
-  createLogger, createRedis, createStorage, createVideoQueues, enqueueDriveVideo, retryPolicyOf, type Config, type Db, type Storage,
+  createLogger, createRedis, createStorage, createVideoQueues, enqueueAdvanceVideo, type Config, type Db, type Logger, type Storage,
   type Video, type VideoQueues, type VideoStatus,
 } from '@sora-studio/shared';
 import {
@@ -27,8 +27,8 @@ export interface PipelineWorld {
   stepDeps: PipelineDeps;
   /** Enqueues the video's job, as the API does after its create commits. */
   enqueue(video: Pick<Video, 'id' | 'requestId'>): Promise<void>;
-  /** Workers on the world's queue; `provider` replaces the world's client (e.g. a recording one). */
-  startWorkers(opts?: { provider?: ProviderClient }): Promise<RunningWorkers>;
+  /** Workers on the world's queue; `provider` replaces the world's client (e.g. a recording one), `logger` its silent logger. */
+  startWorkers(opts?: { provider?: ProviderClient; logger?: Logger }): Promise<RunningWorkers>;
   /** Takes the provider away, as an outage would. */
   stopEmulator(): Promise<void>;
   waitForStatus(videoId: string, status: VideoStatus, timeoutMs?: number): Promise<Video>;
@@ -60,9 +60,9 @@ export async function startPipelineWorld(
   return {
     emu, config, storage, provider, redis, queues, testRedis, storageDir,
     stepDeps: { db: testDb.db, storage, provider, config, logger, clock: () => new Date() },
-    enqueue: (video) => enqueueDriveVideo(queues.pipeline, { videoId: video.id, requestId: video.requestId }, retryPolicyOf(config)),
+    enqueue: (video) => enqueueAdvanceVideo(queues.pipeline, { videoId: video.id, requestId: video.requestId }),
     async startWorkers(workerOpts = {}) {
-      const workers = await startWorkers({ config, db: testDb.db, redis, storage, provider: workerOpts.provider ?? provider, logger });
+      const workers = await startWorkers({ config, db: testDb.db, redis, storage, provider: workerOpts.provider ?? provider, logger: workerOpts.logger ?? logger });
       running.push(workers);
       return workers;
     },

@@ -3,7 +3,7 @@ import type { Video } from '@sora-studio/shared';
 import { submitVideo, type PipelineDeps } from '../../src/index.ts';
 
 export async function submitNow(videoId: string, deps: PipelineDeps): Promise<Video> {
-  const result = await submitVideo(videoId, deps);
-  if (result.kind !== 'done') throw new Error(`Expected the submit of ${videoId} to go through, but it must ${result.kind}`);
-  return result.video;
+  const { video, outcome } = await submitVideo(videoId, deps);
+  if (!video) throw new Error(`Expected the submit of ${videoId} to go through, but it must ${outcome.kind === 'wait' ? `wait (${outcome.reason})` : outcome.kind}`);
+  return video;
 }

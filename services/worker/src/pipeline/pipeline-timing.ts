@@ -1,27 +1,22 @@
-// Reading a video row: what it needs next. Pure, so the dispatch rules are tested without a database.
-import { TERMINAL_STATUSES, type Video } from '@sora-studio/shared';
-
-/**
- * Terminal: nothing is left to do for it. A deleted video is not finished until it is terminal too: one the
- * provider has is polled to its end and settled, one it never had is cancelled and released.
- */
-export function isFinished(video: Pick<Video, 'status'>): boolean {
-  return TERMINAL_STATUSES.includes(video.status);
-}
-
-export function needsSubmit(video: Pick<Video, 'status' | 'providerVideoId'>): boolean {
-  return !isFinished(video) && video.providerVideoId === null;
-}
-
-/** The owner gave the video up (cancel or delete): it must not reach the provider any more. */
-export function isGivenUp(video: Pick<Video, 'deletedAt' | 'cancelRequestedAt'>): boolean {
-  return video.deletedAt !== null || video.cancelRequestedAt !== null;
-}
+// How long a video waits between runs. Pure, so the back-offs are tested without a queue.
 
 /** Polls back off from POLL_INTERVAL_MS, doubling each time, up to POLL_MAX_INTERVAL_MS. */
 export function pollDelayMs(polls: number, intervals: { POLL_INTERVAL_MS: number; POLL_MAX_INTERVAL_MS: number }): number {
   const doubled = intervals.POLL_INTERVAL_MS * 2 ** Math.min(polls, 30);
   return Math.min(doubled, intervals.POLL_MAX_INTERVAL_MS);
+}
+
+/**
+ * A step's retry after its `failures`-th consecutive failure: RETRY_BASE_DELAY_MS doubling each time, up to
+ * RETRY_MAX_DELAY_MS, jittered by a quarter either way so videos that failed together do not retry together.
+ */
+export function retryDelayMs(
+  failures: number,
+  retry: { RETRY_BASE_DELAY_MS: number; RETRY_MAX_DELAY_MS: number },
+  random: () => number = Math.random,
+): number {
+  const doubled = Math.min(retry.RETRY_BASE_DELAY_MS * 2 ** Math.min(Math.max(failures - 1, 0), 30), retry.RETRY_MAX_DELAY_MS);
+  return Math.max(1, Math.round(doubled * (0.75 + random() / 2)));
 }
 
 /**

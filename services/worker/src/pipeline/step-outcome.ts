@@ -1,0 +1,25 @@
+// What one step leads to, the one outcome type of the pipeline. The processor (video-pipeline.worker.ts)
+// turns it into BullMQ terms: a completed job, a delayed job, or a retry charged to the step's budget.
+import type { PipelineStep } from './next-step.ts';
+
+/** Why a video waits: the provider is rendering, its owner is at the in-flight cap, a step retries, or it is stalled. */
+export type WaitReason = 'poll' | 'slot' | 'retry' | 'stalled';
+
+export type StepOutcome =
+  /** The row moved on (the provider delivered): the next step runs now, in the same run. */
+  | { kind: 'continue' }
+  /** Terminal, or nothing left to do: the job completes. */
+  | { kind: 'finished' }
+  /** Run again after `delayMs`; only a `poll` wait counts towards the poll back-off. */
+  | { kind: 'wait'; reason: WaitReason; delayMs: number }
+  /** The step threw; the processor decides whether the step's budget pays for another try. */
+  | { kind: 'failed'; error: unknown };
+
+/** The step that ran last in a run, and what it led to. */
+export interface StepRun {
+  step: PipelineStep;
+  outcome: StepOutcome;
+}
+
+export const FINISHED: StepOutcome = { kind: 'finished' };
+export const CONTINUE: StepOutcome = { kind: 'continue' };
