@@ -1,6 +1,7 @@
 // The two kinds of Redis connection. Workers wait out an outage; the API, which has a client waiting on
 // every request, fails fast instead (BullMQ's "going to production" and "failing fast when Redis is down").
 import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 
 /** Reconnects for ever: quickly at first, then every 2 s, so a worker is back within seconds of Redis. */
 export function redisReconnectDelayMs(attempt: number): number {
@@ -36,5 +37,21 @@ export function createProducerRedis(url: string): Redis {
     connectTimeout: PRODUCER_COMMAND_TIMEOUT_MS,
     commandTimeout: PRODUCER_COMMAND_TIMEOUT_MS,
     retryStrategy: redisReconnectDelayMs,
+  });
+}
+
+/**
+ * One warning when the connection drops and one line when it is back, instead of one per reconnect attempt:
+ * an outage is survivable for both processes, so it is logged, never fatal.
+ */
+export function logRedisOutages(redis: Redis, logger: Logger): void {
+  let down = false;
+  redis.on('error', (error) => {
+    if (!down) logger.warn({ err: error }, 'redis connection error; reconnecting');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger.info('redis connection is back');
+    down = false;
   });
 }

@@ -1,7 +1,7 @@
 // The API process: configuration from the environment, dependencies, listen, and a graceful stop on
 // SIGTERM/SIGINT (stop accepting, finish requests in flight, then close queues, Redis and Postgres).
 import {
-  createDb, createLogger, createProducerRedis, createStorage, createVideoQueues, loadConfig, onShutdownSignals,
+  createDb, createLogger, createProducerRedis, createStorage, createVideoQueues, loadConfig, logRedisOutages, onShutdownSignals,
 } from '@sora-studio/shared';
 import { buildApp } from './app.ts';
 
@@ -19,16 +19,7 @@ const db = createDb(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, 
 const redis = createProducerRedis(config.REDIS_URL);
 const queues = createVideoQueues(redis, config.REDIS_PREFIX);
 const storage = createStorage(config, `http://${config.API_HOST}:${config.API_PORT}/storage`);
-// A Redis outage is survivable, so it is logged, not fatal; one line per outage, not one per reconnect attempt.
-let redisDown = false;
-redis.on('error', (error) => {
-  if (!redisDown) logger.warn({ err: error }, 'redis connection error');
-  redisDown = true;
-});
-redis.on('ready', () => {
-  if (redisDown) logger.info('redis connection is back');
-  redisDown = false;
-});
+logRedisOutages(redis, logger);
 for (const queue of [queues.pipeline, queues.maintenance]) {
   queue.on('error', (error) => logger.warn({ err: error, queue: queue.name }, 'queue error'));
 }

@@ -1,6 +1,6 @@
 // The worker process: `node services/worker/src/main.ts`. Wires config to the workers and stops gracefully
 // on SIGTERM/SIGINT: jobs in hand finish, then queues, Redis and Postgres close, and the process exits 0.
-import { createDb, createLogger, createRedis, createStorage, loadConfig, onShutdownSignals } from '@sora-studio/shared';
+import { createDb, createLogger, createRedis, createStorage, loadConfig, logRedisOutages, onShutdownSignals } from '@sora-studio/shared';
 import { createOpenAiProvider } from './provider/openai-provider.client.ts';
 import { startWorkers } from './start-workers.ts';
 
@@ -8,16 +8,7 @@ const config = loadConfig();
 const logger = createLogger('worker', config.LOG_LEVEL);
 const db = createDb(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
 const redis = createRedis(config.REDIS_URL);
-// ioredis reconnects on its own (createRedis retries for ever); one line per outage is enough.
-let redisDown = false;
-redis.on('error', (error) => {
-  if (!redisDown) logger.warn({ err: error }, 'redis connection error; reconnecting');
-  redisDown = true;
-});
-redis.on('ready', () => {
-  if (redisDown) logger.info('redis connection is back');
-  redisDown = false;
-});
+logRedisOutages(redis, logger);
 const storage = createStorage(config, `http://${config.API_HOST}:${config.API_PORT}/storage`);
 const provider = createOpenAiProvider({ baseUrl: config.PROVIDER_BASE_URL, apiKey: config.PROVIDER_API_KEY, timeoutMs: config.PROVIDER_TIMEOUT_MS });
 

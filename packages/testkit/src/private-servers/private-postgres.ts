@@ -1,7 +1,8 @@
-// A Postgres 15 cluster of the test's own (initdb + pg_ctl) on a free port, which the test may stop and start
+// A Postgres cluster of the test's own (initdb + pg_ctl) on a free port, which the test may stop and start
 // again, without touching the Postgres every other test shares. Postgres refuses to run as root, so as root
 // its commands run as the `postgres` user, in a directory that user owns.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,15 @@ import { createDb } from '@sora-studio/shared';
 import { freePort } from './free-port.ts';
 
 const run = promisify(execFile);
-const POSTGRES_BIN = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
+/** Debian and Ubuntu install each major under /usr/lib/postgresql/<major>/bin; the newest one is used. */
+function findPostgresBin(): string {
+  const root = '/usr/lib/postgresql';
+  const majors = existsSync(root) ? readdirSync(root).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a)) : [];
+  const found = majors.map((major) => join(root, major, 'bin')).find((bin) => existsSync(join(bin, 'initdb')));
+  return found ?? join(root, '15', 'bin');
+}
+
+const POSTGRES_BIN = process.env.POSTGRES_BIN ?? findPostgresBin();
 const POSTGRES_USER = 'postgres';
 
 export interface PrivatePostgres {
@@ -41,6 +50,21 @@ async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
   return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
 }
 
+/** pg_ctl runs the server detached; clusters still up when the test process exits are stopped then. */
+const runningClusters = new Set<string>();
+process.once('exit', () => {
+  for (const data of runningClusters) {
+    const args = ['-D', data, '-m', 'immediate', 'stop'];
+    const path = join(POSTGRES_BIN, 'pg_ctl');
+    try {
+      if (userInfo().uid === 0) execFileSync('runuser', ['-u', POSTGRES_USER, '--', path, ...args], { stdio: 'ignore' });
+      else execFileSync(path, args, { stdio: 'ignore' });
+    } catch {
+      // Already stopped.
+    }
+  }
+});
+
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const port = await freePort();
   const root = await mkdtemp(join(tmpdir(), 'sora-private-pg-'));
@@ -55,6 +79,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const start = () => pgCommand('pg_ctl', ['-D', data, '-l', join(root, 'postgres.log'), '-o', serverOptions, '-w', '-t', '60', 'start']);
   const stop = () => pgCommand('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
   await start();
+  runningClusters.add(data);
   const adminUrl = `postgres://${POSTGRES_USER}@127.0.0.1:${port}/postgres`;
 
   return {
@@ -80,6 +105,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     stop: async () => { await stop(); },
     async close() {
       await stop().catch(() => undefined);
+      runningClusters.delete(data);
       await rm(root, { recursive: true, force: true });
     },
   };

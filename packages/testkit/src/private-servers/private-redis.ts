@@ -43,6 +43,12 @@ function rawCommand(port: number, args: string[]): Promise<string> {
   });
 }
 
+/** Servers still running when the test process exits (a crash, a timeout) are killed, not left behind. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
   const port = await freePort();
   const dir: TempDir = await createTempDir('private-redis');
@@ -55,6 +61,9 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
       // BullMQ's keys must never be evicted.
       '--maxmemory-policy', 'noeviction',
     ], { stdio: 'ignore' });
+    const started = child;
+    running.add(started);
+    started.once('exit', () => running.delete(started));
     // Ready once it answers PONG (while it loads its append-only file it answers -LOADING).
     await waitFor(async () => (await rawCommand(port, ['PING'])) === '+PONG', { timeoutMs: 15_000, what: `redis-server on port ${port}` });
   }

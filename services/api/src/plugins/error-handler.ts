@@ -8,7 +8,10 @@ import { setSecurityHeaders } from './security-headers.ts';
 
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const appError = toAppError(error);
-  if (appError.status >= 500) {
+  if (appError.status === 503) {
+    // Postgres or Redis is away: one short line per request, not a stack trace each, during an outage.
+    request.log.warn({ status: 503, code: appError.code, cause: error instanceof Error ? error.message : String(error) }, appError.message);
+  } else if (appError.status >= 500) {
     request.log.error({ err: error }, 'request failed');
   } else {
     request.log.info({ status: appError.status, code: appError.code, param: appError.param }, appError.message);

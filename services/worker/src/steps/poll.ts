@@ -5,6 +5,7 @@
 import type { Transaction } from 'kysely';
 import { changeVideo, isStalled, withUnfinishedVideo, type Database, type LockedVideo, type Video, type VideoPatch } from '@sora-studio/shared';
 import type { ProviderVideo } from '../provider/provider-client.ts';
+import { deliveredShapeOf } from '../pipeline/delivered-price.ts';
 import { pollDelayMs } from '../pipeline/pipeline-timing.ts';
 import { CONTINUE, FINISHED, type StepOutcome } from '../pipeline/step-outcome.ts';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
@@ -45,10 +46,7 @@ async function recordAnswer(trx: Transaction<Database>, locked: LockedVideo, ans
   const unstalled = await clearStall(trx, locked, deps);
   const patch: VideoPatch = { providerStatus: answer.status, progress, lastProgressAt: deps.clock() };
   // Finalize prices what the provider delivered, not what was asked; the provider says it here.
-  if (answer.status === 'completed') {
-    const seconds = Number(answer.seconds);
-    Object.assign(patch, { deliveredSeconds: Number.isSafeInteger(seconds) && seconds > 0 ? seconds : null, deliveredSize: answer.size });
-  }
+  if (answer.status === 'completed') Object.assign(patch, deliveredShapeOf(answer));
   const statusChanged = answer.status !== unstalled.providerStatus;
   return changeVideo(trx, unstalled, patch, statusChanged ? { type: 'video.provider_status', data: { provider_status: answer.status, progress } } : undefined);
 }

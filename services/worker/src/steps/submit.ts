@@ -3,6 +3,7 @@
 // `Idempotency-Key: <video id>`, so a crash between the two is retried into the same provider video, never a second one.
 import { basename } from 'node:path';
 import { changeVideo, findVideo, withUnfinishedVideo, type Video } from '@sora-studio/shared';
+import { deliveredShapeOf } from '../pipeline/delivered-price.ts';
 import { pollDelayMs } from '../pipeline/pipeline-timing.ts';
 import { FINISHED, type StepOutcome } from '../pipeline/step-outcome.ts';
 import type { ProviderInputReference, ProviderVideo } from '../provider/provider-client.ts';
@@ -101,6 +102,9 @@ async function saveProviderVideo(videoId: string, providerVideo: ProviderVideo, 
       providerStatus: providerVideo.status,
       progress: providerVideo.progress,
       lastProgressAt: deps.clock(),
+      // A replayed create (after a crash or an outage between the call and this save) can answer with the video
+      // already delivered: record what it delivered, as the poll would, or finalize finds nothing to price.
+      ...(providerVideo.status === 'completed' ? deliveredShapeOf(providerVideo) : {}),
       status: 'in_progress',
     }, { type: 'video.submitted', data: { provider_video_id: providerVideo.id, provider_status: providerVideo.status, attempt: locked.submitAttempts } });
   }));
