@@ -22,6 +22,7 @@ export * from './contract/ledger-check.schemas.ts';
 export * from './contract/unix-seconds.schemas.ts';
 export * from './contract/form-fields.ts';
 export * from './db/database.ts';
+export * from './db/webhook-tables.ts';
 export * from './db/connection.ts';
 export * from './db/video.queries.ts';
 export * from './db/ledger.queries.ts';

@@ -3,6 +3,9 @@
 // `databaseColumns`, against the migrated database.
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { VideoStatus, VideoVariant } from '../contract/video.schemas.ts';
+import type {
+  OutboxCursorsTable, WebhookDeliveriesTable, WebhookDeliveryAttemptsTable, WebhookEndpointsTable, WebhookEventsTable, WebhookSecretsTable,
+} from './webhook-tables.ts';
 import type { StallReason, VideoEventType } from '../videos/video-events.ts';
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -187,6 +190,12 @@ export interface Database {
   budgetEvents: BudgetEventsTable;
   idempotencyKeys: IdempotencyKeysTable;
   auditLog: AuditLogTable;
+  webhookEndpoints: WebhookEndpointsTable;
+  webhookSecrets: WebhookSecretsTable;
+  webhookEvents: WebhookEventsTable;
+  webhookDeliveries: WebhookDeliveriesTable;
+  webhookDeliveryAttempts: WebhookDeliveryAttemptsTable;
+  outboxCursors: OutboxCursorsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -231,4 +240,16 @@ export const databaseColumns: ColumnMap = {
     responseStatus: true, responseBody: true, createdAt: false, expiresAt: false,
   },
   auditLog: { id: false, actor: false, action: false, targetId: false, data: false, createdAt: false },
+  webhookEndpoints: {
+    id: false, userId: false, name: false, url: false, eventTypes: false, disabledAt: true, disabledReason: true, failingSince: true,
+    createdAt: false, updatedAt: false, deletedAt: true,
+  },
+  webhookSecrets: { id: false, endpointId: false, secret: false, hint: false, createdAt: false, expiresAt: true },
+  webhookEvents: { id: false, userId: false, type: false, data: false, source: false, sourceId: true, createdAt: false },
+  webhookDeliveries: {
+    id: false, eventId: false, endpointId: false, state: false, attempts: false, nextAttemptAt: true, lastAttemptAt: true,
+    deliveredAt: true, createdAt: false,
+  },
+  webhookDeliveryAttempts: { id: false, deliveryId: false, attemptedAt: false, statusCode: true, durationMs: false, error: true, responseBody: true },
+  outboxCursors: { outbox: false, lastId: false },
 };
