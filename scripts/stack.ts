@@ -7,7 +7,7 @@ import { loadConfig } from '@sora-studio/shared';
 import { renderBanner } from './stack/banner.ts';
 import { describeDatabase, prepareDatabase } from './stack/database.ts';
 import { ensureDevCredentials } from './stack/dev-credentials.ts';
-import { planStack, serviceEnvironments } from './stack/plan.ts';
+import { planStack, providerWebhooksWanted, serviceEnvironments } from './stack/plan.ts';
 import { checkPortFree, checkPostgres, checkRedis } from './stack/preflight.ts';
 import { describeExit, ServiceGroup } from './stack/processes.ts';
 import { waitForHttp } from './stack/readiness.ts';
@@ -21,6 +21,7 @@ const dataDir = resolve(root, process.env.SORA_DATA_DIR || '.data');
 const files = {
   adminKey: join(dataDir, 'admin-api-key'),
   emulatorKey: join(dataDir, 'emulator-api-key'),
+  providerWebhookSecret: join(dataDir, 'provider-webhook-secret'),
   devCredentials: join(dataDir, 'dev-credentials.json'),
 };
 const READY_TIMEOUT_MS = 60_000;
@@ -53,9 +54,14 @@ await exitOnFailure(async () => {
   const emulatorKey = plan.emulator
     ? keepSecret(files.emulatorKey, process.env.EMULATOR_API_KEY || process.env.PROVIDER_API_KEY, 'sk_emulator_')
     : undefined;
+  // The emulator's webhooks to the API, signed with one secret both sides are given (either name sets it).
+  const providerWebhookSecret = plan.emulator && providerWebhooksWanted(process.env)
+    ? keepSecret(files.providerWebhookSecret, process.env.PROVIDER_WEBHOOK_SECRET || process.env.EMULATOR_WEBHOOK_SECRET, 'whsec_', 'base64')
+    : undefined;
   const env = serviceEnvironments(plan, {
     adminApiKey: adminKey.value,
     emulatorApiKey: emulatorKey?.value,
+    providerWebhookSecret: providerWebhookSecret?.value,
     storageDir: process.env.STORAGE_DIR || join(dataDir, 'storage'),
   });
 

@@ -11,6 +11,8 @@ import {
   captureLogs, createTestEnvironment, createUserWithKey, FAST_PIPELINE_ENV, waitFor, type LogLine, type TestUser,
 } from '@sora-studio/testkit';
 import { createOpenAiProvider, startWorkers } from '@sora-studio/worker';
+import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 
 export interface StackOptions {
   /** The emulator's time from queued to completed. */
@@ -25,6 +27,11 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** false starts no workers, so videos stay queued: the bench measures the API alone that way. */
   workers?: boolean;
+  /**
+   * true: the emulator sends signed provider webhooks to the API's POST /v1/provider/webhooks, which verifies them
+   * (PROVIDER_WEBHOOK_SECRET) and wakes the video's job; polling slows to its safety-net interval.
+   */
+  providerWebhooks?: boolean;
 }
 
 export interface Stack {
@@ -69,11 +76,26 @@ async function startPipelineWorkers(config: Config, storage: Storage, logger: Lo
 /** Several test files run a stack each at once, so their pools stay small enough to share one Postgres. */
 const TEST_PROFILE_ENV = { ...FAST_PIPELINE_ENV, DATABASE_POOL_SIZE: '4' };
 
+/** A port nobody listens on now, for an API whose address the emulator must know before the API starts. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 export async function startStack(label: string, options: StackOptions = {}): Promise<Stack> {
-  const emulator = options.emulator ?? await startEmulator({ renderMs: options.renderMs ?? 300 });
+  const apiPort = options.providerWebhooks ? await freePort() : 0;
+  const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
+  const webhooks = options.providerWebhooks
+    ? { webhookUrl: `http://127.0.0.1:${apiPort}/v1/provider/webhooks`, webhookSecret }
+    : {};
+  const emulator = options.emulator ?? await startEmulator({ renderMs: options.renderMs ?? 300, ...webhooks });
   const environment = await createTestEnvironment(label, {
     PROVIDER_BASE_URL: emulator.baseUrl,
     ...(options.profile === 'production' ? {} : TEST_PROFILE_ENV),
+    ...(options.providerWebhooks ? { PROVIDER_WEBHOOKS: 'true', PROVIDER_WEBHOOK_SECRET: webhookSecret } : {}),
     ...options.env,
   });
   const { config, testDb } = environment;
@@ -84,7 +106,7 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
   const apiRedis = createRedis(config.REDIS_URL);
   const queues = createVideoQueues(apiRedis, config.REDIS_PREFIX);
   const app = buildApp({ config, db: apiDb, redis: apiRedis, queues, storage, logger: loggers.api });
-  const origin = await app.listen({ host: '127.0.0.1', port: 0 });
+  const origin = await app.listen({ host: '127.0.0.1', port: apiPort });
 
   const workers = options.workers === false ? undefined : await startPipelineWorkers(config, storage, loggers.worker);
 

@@ -84,6 +84,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createTable('outbox_cursors')
     .addColumn('outbox', 'text', (c) => c.primaryKey().check(sql`outbox in ('video_events', 'budget_events')`))
     .addColumn('last_id', 'bigint', (c) => c.notNull().defaultTo(0))
+    // Rows past a gap in the ids (a transaction that took a lower id may still commit) wait until every
+    // transaction in flight when the gap was seen has ended: ids up to horizon_id are final once
+    // pg_snapshot_xmin passes horizon_xmax (see services/worker/src/webhooks/outbox-horizon.ts).
+    .addColumn('horizon_id', 'bigint')
+    .addColumn('horizon_xmax', 'bigint')
     .execute();
 }
 

@@ -9,6 +9,8 @@ export interface StackPlan {
   /** What the banner shows people. */
   publicOrigin: string;
   providerBaseUrl: string;
+  /** NODE_ENV is development: the stack opens the webhook SSRF guard to local receivers (see devWebhookEnvironment). */
+  development: boolean;
   /** Absent when PROVIDER_NAME names a real provider: then there is nothing to emulate. */
   emulator?: { host: string; port: number; origin: string };
 }
@@ -28,6 +30,7 @@ export function planStack(config: Config): StackPlan {
     apiOrigin: `http://${reachHost}:${config.API_PORT}`,
     publicOrigin: `http://${showHost}:${config.API_PORT}`,
     providerBaseUrl: config.PROVIDER_BASE_URL,
+    development: config.NODE_ENV === 'development',
   };
   if (config.PROVIDER_NAME !== 'emulator') return plan;
 
@@ -44,6 +47,8 @@ export interface StackPlaces {
   adminApiKey: string;
   /** The key the emulator demands and the worker sends; absent without an emulator. */
   emulatorApiKey: string | undefined;
+  /** The secret the emulator signs its webhooks with and the API checks them with; absent when they are off. */
+  providerWebhookSecret?: string | undefined;
   storageDir: string;
 }
 
@@ -54,14 +59,49 @@ export interface StackPlaces {
 export function serviceEnvironments(plan: StackPlan, places: StackPlaces): Record<'emulator' | 'api' | 'worker', NodeJS.ProcessEnv> {
   const common = { ...process.env, PROVIDER_BASE_URL: plan.providerBaseUrl, STORAGE_DIR: places.storageDir };
   const providerKey = places.emulatorApiKey === undefined ? {} : { PROVIDER_API_KEY: places.emulatorApiKey };
+  const webhooks = plan.development ? devWebhookEnvironment(process.env) : {};
+  const provider = providerWebhookEnvironments(plan, places.providerWebhookSecret);
   return {
     emulator: {
       ...process.env,
       EMULATOR_HOST: plan.emulator?.host,
       EMULATOR_PORT: String(plan.emulator?.port),
       EMULATOR_API_KEY: places.emulatorApiKey,
+      ...provider.emulator,
     },
-    api: { ...common, ADMIN_API_KEY: places.adminApiKey },
-    worker: { ...common, ...providerKey },
+    api: { ...common, ...webhooks, ...provider.api, ADMIN_API_KEY: places.adminApiKey },
+    worker: { ...common, ...webhooks, ...provider.worker, ...providerKey },
   };
+}
+
+/** Where the emulator sends its webhooks: the API's own receiver. */
+export const PROVIDER_WEBHOOK_PATH = '/v1/provider/webhooks';
+
+/** `npm start` turns provider webhooks on unless PROVIDER_WEBHOOKS=false: without them, the emulator is only polled. */
+export function providerWebhooksWanted(env: NodeJS.ProcessEnv): boolean {
+  return env.PROVIDER_WEBHOOKS !== 'false';
+}
+
+/**
+ * With the emulator and a secret: the emulator signs its events and sends them to the API, the API checks them,
+ * and the worker polls only as a safety net (see README, provider webhooks).
+ */
+function providerWebhookEnvironments(plan: StackPlan, secret: string | undefined): Record<'emulator' | 'api' | 'worker', Record<string, string>> {
+  if (!plan.emulator || secret === undefined) return { emulator: {}, api: {}, worker: {} };
+  return {
+    emulator: { EMULATOR_WEBHOOK_URL: `${plan.apiOrigin}${PROVIDER_WEBHOOK_PATH}`, EMULATOR_WEBHOOK_SECRET: secret },
+    api: { PROVIDER_WEBHOOK_SECRET: secret },
+    worker: { PROVIDER_WEBHOOKS: 'true' },
+  };
+}
+
+/** What a newcomer needs to point a webhook endpoint at a receiver on this machine (http, loopback). */
+export const DEV_WEBHOOK_ENVIRONMENT = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8,::1/128' } as const;
+
+/**
+ * The development values for the webhook SSRF guard, except those the user set: a value in the
+ * environment (even `false`) wins. Production and test keep the guard's closed defaults.
+ */
+export function devWebhookEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(DEV_WEBHOOK_ENVIRONMENT).filter(([name]) => (env[name] ?? '') === ''));
 }

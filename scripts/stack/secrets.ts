@@ -18,13 +18,14 @@ export function writePrivateFile(path: string, content: string): void {
   chmodSync(path, 0o600); // writeFileSync's mode applies only when it creates the file
 }
 
-export function keepSecret(path: string, given: string | undefined, prefix = ''): KeptSecret {
+/** `encoding`: base64url for our keys; plain base64 for a Standard Webhooks `whsec_` secret, which receivers decode as such. */
+export function keepSecret(path: string, given: string | undefined, prefix = '', encoding: 'base64url' | 'base64' = 'base64url'): KeptSecret {
   if (given) return { value: given, source: 'env' };
   if (existsSync(path)) {
     const value = readFileSync(path, 'utf8').trim();
     if (value) return { value, source: 'file' };
   }
-  const value = `${prefix}${randomBytes(32).toString('base64url')}`;
+  const value = `${prefix}${randomBytes(32).toString(encoding)}`;
   writePrivateFile(path, `${value}\n`);
   return { value, source: 'generated' };
 }

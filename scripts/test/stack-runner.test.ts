@@ -40,7 +40,9 @@ async function stackEnv(): Promise<{ env: NodeJS.ProcessEnv; ports: Ports }> {
   const env = {
     ...inherited,
     NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
+    // As `npm start` runs: every service logs, through the runner's pipes, while it starts and while it stops.
+    // Quiet services hid that a service stopping with nobody left to read its lines hung in process.exit.
+    LOG_LEVEL: 'info',
     DATABASE_URL: testDb.url,
     REDIS_URL: testRedis.url,
     REDIS_PREFIX: testRedis.prefix,
@@ -66,7 +68,11 @@ async function servicesUnder(parent: number): Promise<number[]> {
 }
 
 async function expectAllGone(pids: number[], since: number): Promise<number> {
-  await waitFor(() => pids.every(isGone), { timeoutMs: GONE_WITHIN_MS, intervalMs: 25, what: `pids ${pids.join(', ')} to exit` });
+  await waitFor(() => pids.every(isGone), { timeoutMs: GONE_WITHIN_MS, intervalMs: 25, what: `pids ${pids.join(', ')} to exit` })
+    .catch((error: unknown) => {
+      const left = pids.filter((pid) => !isGone(pid)).map((pid) => `${pid} (${commandLine(pid)})`);
+      throw new Error(`${(error as Error).message}; still running: ${left.join(', ')}`);
+    });
   return Date.now() - since;
 }
 
@@ -110,6 +116,12 @@ describe('npm start', () => {
     const videos = await fetch(`http://127.0.0.1:${ports.api}/v1/videos`, { headers: { authorization: `Bearer ${dev.apiKey}` } });
     expect(videos.status).toBe(200);
 
+    // Each service's output is a pipe the runner reads; killing the runner leaves nobody reading it, so the lines
+    // each service logs while stopping ("shutting down", "stopped") meet EPIPE.
+    for (const name of ['emulator', 'api', 'worker']) {
+      const logLine = new RegExp(`^${name}\\s*\\| \\{"level":30,`);
+      expect(runner.lines.some((line) => logLine.test(line)), `${name} logged through its pipe`).toBe(true);
+    }
     const killedAt = Date.now();
     runner.child.kill('SIGKILL');
     const tookMs = await expectAllGone(services, killedAt);

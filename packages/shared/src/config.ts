@@ -2,6 +2,7 @@
 // Nothing else reads process.env. README's table of variables mirrors this file.
 import { z } from 'zod';
 import { DEFAULT_MODEL_CATALOG, ModelCatalogSchema } from './catalog/model-catalog.ts';
+import { isWebhookCidr } from './webhooks/ssrf-guard.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
@@ -15,6 +16,32 @@ const modelCatalogJson = z.string().transform((text, ctx) => {
     return z.NEVER;
   }
 }).pipe(ModelCatalogSchema);
+
+const DURATION_UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** `0,5s,5m,30m,2h` → delays in ms (a bare number is ms). */
+function parseRetrySchedule(text: string): number[] {
+  return text.split(',').map((part) => {
+    const match = /^\s*(\d+)(ms|s|m|h|d)?\s*$/.exec(part);
+    if (!match) throw new Error(`'${part}' is not a duration like 500ms, 5s, 5m, 2h`);
+    return Number(match[1]) * DURATION_UNIT_MS[(match[2] ?? 'ms') as keyof typeof DURATION_UNIT_MS];
+  });
+}
+const webhookRetrySchedule = z.string().transform((text, ctx) => {
+  try {
+    return parseRetrySchedule(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+}).pipe(z.array(z.number().int().min(0)).min(1).max(50));
+
+const webhookCidrList = z.string().transform((text, ctx) => {
+  const cidrs = text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  for (const cidr of cidrs.filter((part) => !isWebhookCidr(part))) {
+    ctx.addIssue({ code: 'custom', message: `'${cidr}' is not a CIDR like 10.0.0.0/8 or ::1/128` });
+  }
+  return cidrs;
+});
 
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -40,6 +67,14 @@ export const ConfigSchema = z.object({
   PROVIDER_TIMEOUT_MS: positiveMs.default(60_000),
   /** Overrides the built-in model catalogue (JSON, see packages/shared/src/catalog/model-catalog.ts). */
   MODEL_CATALOG: modelCatalogJson.default(DEFAULT_MODEL_CATALOG),
+  /**
+   * The provider's Standard Webhooks secret: POST /v1/provider/webhooks accepts events signed with it (and
+   * answers 404 without it). `whsec_` + base64 of at least 24 bytes, as providers hand them out.
+   */
+  PROVIDER_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'must be whsec_ followed by base64 of at least 24 bytes').optional(),
+  /** The provider sends webhooks (and the API takes them): polling becomes a safety net at PROVIDER_WEBHOOK_POLL_INTERVAL_MS. */
+  PROVIDER_WEBHOOKS: z.enum(['true', 'false']).default('false').transform((flag) => flag === 'true'),
+  PROVIDER_WEBHOOK_POLL_INTERVAL_MS: positiveMs.default(5 * 60_000),
 
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   /** How long a worker's hold on a running job lasts between renewals; a job whose worker died is taken back after it. */
@@ -88,6 +123,27 @@ export const ConfigSchema = z.object({
   PROVIDER_REQUESTS_PER_SECOND: z.coerce.number().int().positive().default(20),
   /** Videos one user may have at the provider at once, so one user's backlog cannot starve the others. */
   MAX_IN_FLIGHT_PER_USER: z.coerce.number().int().positive().default(5),
+
+  /** Webhook delivery (issue 7): how often the outbox dispatcher runs, and how many outbox rows it reads per run. */
+  WEBHOOK_DISPATCH_INTERVAL_MS: positiveMs.default(500),
+  WEBHOOK_DISPATCH_BATCH: batch.default(500),
+  /** Delay before each attempt of a delivery, e.g. `0,5s,5m`; after the last one fails the delivery is failed. */
+  WEBHOOK_RETRY_SCHEDULE: webhookRetrySchedule.default(parseRetrySchedule('0,5s,5m,30m,2h,5h,10h,10h')),
+  /** One attempt's timeout, and how much of the receiver's answer is kept. */
+  WEBHOOK_TIMEOUT_MS: positiveMs.default(15_000),
+  WEBHOOK_RESPONSE_BODY_BYTES: z.coerce.number().int().min(0).max(65_536).default(4096),
+  /** An endpoint whose every attempt has failed for this long is disabled, and its owner told. */
+  WEBHOOK_DISABLE_AFTER_MS: positiveMs.default(5 * 24 * 3600_000),
+  /** Deliveries sent to one endpoint at once; one over the cap waits briefly, so a slow receiver holds only its own. */
+  WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT: z.coerce.number().int().min(1).max(1000).default(4),
+  /** Webhook jobs one worker process runs at once (their own worker, apart from the video pipeline). */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  /** A pending delivery this far past its due time is taken to have lost its job, and re-enqueued. */
+  WEBHOOK_REQUEUE_GRACE_MS: positiveMs.default(60_000),
+  /** SSRF guard: plain http:// webhook URLs are refused unless this is true (npm start sets it for development). */
+  WEBHOOK_ALLOW_HTTP: z.enum(['true', 'false']).default('false').transform((flag) => flag === 'true'),
+  /** SSRF guard: comma-separated CIDRs a webhook URL may reach although they are not public, e.g. 127.0.0.0/8. */
+  WEBHOOK_ALLOWED_CIDRS: webhookCidrList.default([]),
 
   STORAGE_DRIVER: z.enum(['local']).default('local'),
   STORAGE_DIR: z.string().min(1).default('.data/storage'),

@@ -64,8 +64,19 @@ function serializeRequest(req: LoggedRequest) {
   };
 }
 
+/**
+ * Stdout, written synchronously, line by line. pino's own default buffers asynchronously and writes what is left
+ * when the process exits; that last write retries every failure, EPIPE included, forever (sonic-boom 4's
+ * flushSync sleeps in Atomics.wait between tries), so a service whose output reader died (a SIGKILLed `npm
+ * start`) hung in process.exit with its lifeline deadline unable to fire. A synchronous write meets EPIPE at once,
+ * pino then drops every later line, and nothing is left over for exit.
+ */
+function stdoutDestination(): DestinationStream {
+  return pino.destination({ dest: 1, sync: true });
+}
+
 /** `destination` defaults to stdout; tests pass a stream to read the lines back. */
-export function createLogger(service: string, level: string, destination?: DestinationStream): Logger {
+export function createLogger(service: string, level: string, destination: DestinationStream = stdoutDestination()): Logger {
   return pino({
     level,
     base: { service },

@@ -3,6 +3,7 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import type { Config } from './config.ts';
+import { WEBHOOK_QUEUE } from './webhook-queues.ts';
 
 /** One job per video advances it through submit → poll → finalize; its id is the video id. */
 export const VIDEO_QUEUE = 'video-pipeline';
@@ -73,17 +74,21 @@ export const RECONCILE_VIDEOS_JOB = 'reconcile-videos';
 export interface VideoQueues {
   pipeline: Queue<AdvanceVideoPayload>;
   maintenance: Queue;
+  /** Webhook dispatch and deliveries (webhook-queues.ts), on a worker of their own. */
+  webhooks: Queue;
   close(): Promise<void>;
 }
 
 export function createVideoQueues(connection: ConnectionOptions, prefix: string): VideoQueues {
   const pipeline = new Queue<AdvanceVideoPayload>(VIDEO_QUEUE, { connection, prefix });
   const maintenance = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
+  const webhooks = new Queue(WEBHOOK_QUEUE, { connection, prefix });
   return {
     pipeline,
     maintenance,
+    webhooks,
     async close() {
-      await Promise.all([pipeline.close(), maintenance.close()]);
+      await Promise.all([pipeline.close(), maintenance.close(), webhooks.close()]);
     },
   };
 }

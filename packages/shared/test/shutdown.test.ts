@@ -30,9 +30,9 @@ async function startChild(env: Record<string, string>) {
   return { child, lines, exited };
 }
 
-/** What a clean stop logs. Not in a fixed order: pino's writes to a pipe can land out of order at exit. */
+/** What a clean stop logs, in order: every line is written before the next one is logged, the last before exit. */
 function expectStopLines(lines: LogLine[], cause: Partial<LogLine>): void {
-  expect(lines.map((line) => line.msg).filter((msg) => msg !== 'stdin ended').sort()).toEqual(['closed', 'ready', 'shutting down', 'stopped']);
+  expect(lines.map((line) => line.msg).filter((msg) => msg !== 'stdin ended')).toEqual(['ready', 'shutting down', 'closed', 'stopped']);
   expect(lines.find((line) => line.msg === 'shutting down')).toMatchObject(cause);
 }
 
@@ -54,6 +54,24 @@ describe('onShutdownSignals', () => {
     expect(tookMs).toBeLessThan(LIFELINE_GRACE_MS + 2_000);
     expect(lines.map((line) => line.msg)).toContain('did not stop in time after the supervisor went away');
     expect(lines.map((line) => line.msg)).not.toContain('stopped');
+  });
+
+  // A SIGKILLed supervisor takes the reading end of our stdout with it, so every line logged while stopping meets
+  // EPIPE. pino's async stdout used to retry that forever at exit (sonic-boom's flushSync sleeps on any error),
+  // holding the main thread, and with it the lifeline's deadline, in Atomics.wait.
+  it('stops cleanly when its lifeline closes after the reader of its output has gone', async () => {
+    const { child, exited } = await startChild({ SORA_PARENT_LIFELINE: 'stdin' });
+    child.stdout.destroy();
+    child.stdin.end();
+    try {
+      await waitFor(() => child.exitCode !== null || child.signalCode !== null, {
+        timeoutMs: LIFELINE_GRACE_MS + 2_000,
+        what: 'the child to exit with nobody reading its output',
+      });
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(await exited).toEqual([0, null]);
   });
 
   it('ignores stdin without SORA_PARENT_LIFELINE, and still stops on SIGTERM', async () => {

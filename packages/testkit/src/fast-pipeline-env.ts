@@ -12,4 +12,10 @@ export const FAST_PIPELINE_ENV = {
   POLL_ATTEMPTS: '5',
   FINALIZE_ATTEMPTS: '5',
   RETRY_MAX_DELAY_MS: '200',
+  // Webhooks: dispatch often, retry within a second or two, give up on a silent receiver quickly. A retry
+  // waits just over a second so each attempt carries a new webhook-timestamp (whole seconds).
+  WEBHOOK_DISPATCH_INTERVAL_MS: '100',
+  WEBHOOK_RETRY_SCHEDULE: '0,1100,1100,1100',
+  WEBHOOK_TIMEOUT_MS: '2000',
+  WEBHOOK_REQUEUE_GRACE_MS: '1000',
 } as const satisfies Record<string, string>;

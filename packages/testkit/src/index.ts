@@ -10,3 +10,4 @@ export * from './fast-pipeline-env.ts';
 export * from './test-environment.ts';
 export * from './media-probes.ts';
 export * from './private-servers/index.ts';
+export * from './webhook-receiver.ts';

@@ -5,6 +5,7 @@ import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-
 import type { Redis } from 'ioredis';
 import { defaultBudgetLimits, type Config, type Db, type Logger, type Storage, type VideoQueues } from '@sora-studio/shared';
 import { adminVideoRoutes } from './admin/admin-video.routes.ts';
+import { adminWebhookEndpointRoutes } from './admin/admin-webhook-endpoint.routes.ts';
 import { createAdminVideoService } from './admin/admin-video.service.ts';
 import { apiKeyRoutes } from './admin/api-key.routes.ts';
 import { createApiKeyService } from './admin/api-key.service.ts';
@@ -15,7 +16,8 @@ import { userRoutes } from './admin/user.routes.ts';
 import { createUserService } from './admin/user.service.ts';
 import { createBearerAuthenticator } from './auth/bearer-auth.ts';
 import { healthRoutes, PROBE_PATHS } from './health/health.routes.ts';
-import { answerClientError } from './http/client-error.ts';
+import { answerClientError, refuseConnect } from './http/client-error.ts';
+import { hostHeaderPlugin, NODE_HTTP_OPTIONS } from './http/host-header.ts';
 import { jsonBodyPlugin } from './http/json-body.ts';
 import { validatorCompiler } from './http/validator-compiler.ts';
 import { idempotencyPlugin } from './idempotency/idempotency.plugin.ts';
@@ -28,6 +30,8 @@ import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { requestIdOf, requestIdPlugin } from './plugins/request-id.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { swaggerPlugin } from './plugins/swagger.ts';
+import { providerWebhookRoutes } from './provider-webhooks/provider-webhook.routes.ts';
+import { createProviderWebhookService } from './provider-webhooks/provider-webhook.service.ts';
 import { videoQuoteRoutes } from './quotes/video-quote.routes.ts';
 import { createVideoQuoteService } from './quotes/video-quote.service.ts';
 import { adminUsageRoutes } from './usage/admin-usage.routes.ts';
@@ -40,6 +44,10 @@ import { createVideoContentService } from './videos/video-content.service.ts';
 import { multipartPlugin } from './videos/video-multipart.ts';
 import { videoRoutes } from './videos/video.routes.ts';
 import { createVideoService } from './videos/video.service.ts';
+import { webhookDeliveryRoutes } from './webhooks/webhook-delivery.routes.ts';
+import { createWebhookDeliveryService } from './webhooks/webhook-delivery.service.ts';
+import { webhookEndpointRoutes } from './webhooks/webhook-endpoint.routes.ts';
+import { createWebhookEndpointService } from './webhooks/webhook-endpoint.service.ts';
 
 export interface AppDeps {
   config: Config;
@@ -64,6 +72,7 @@ export function buildApp(deps: AppDeps) {
   const bodyLimit = jsonBodyLimit(config);
   const uploadLimits = { maxFileBytes: config.MAX_UPLOAD_BYTES, maxFieldsBytes: config.MAX_FORM_FIELDS_BYTES };
   const usage = createUsageService({ db });
+  const webhookEndpoints = createWebhookEndpointService({ config, db });
   const app = Fastify({
     loggerInstance: deps.logger,
     genReqId: requestIdOf,
@@ -73,7 +82,9 @@ export function buildApp(deps: AppDeps) {
     routerOptions: { maxParamLength: MAX_URL_BYTES },
     frameworkErrors: (error, request, reply) => { sendError(error, request, reply); },
     clientErrorHandler: answerClientError,
+    http: NODE_HTTP_OPTIONS,
   }).withTypeProvider<ZodTypeProvider>();
+  refuseConnect(app.server);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -82,6 +93,7 @@ export function buildApp(deps: AppDeps) {
   app.register(jsonBodyPlugin, { bodyLimit });
 
   app.register(requestIdPlugin);
+  app.register(hostHeaderPlugin);
   app.register(securityHeadersPlugin);
   app.register(errorHandlerPlugin);
   app.register(swaggerPlugin);
@@ -105,7 +117,12 @@ export function buildApp(deps: AppDeps) {
     await v1.register(videoCancelRoutes, { cancels: createVideoCancelService({ db }) });
     await v1.register(videoQuoteRoutes, { quotes: createVideoQuoteService({ config, db }), upload: uploadLimits });
     await v1.register(usageRoutes, { usage });
+    await v1.register(webhookEndpointRoutes, { endpoints: webhookEndpoints });
+    await v1.register(webhookDeliveryRoutes, { deliveries: createWebhookDeliveryService({ config, db, queues }) });
   }, { prefix: '/v1' });
+
+  // The provider's webhooks: signed, not API-keyed, so outside the /v1 plugin and its auth hook.
+  app.register(providerWebhookRoutes, { prefix: '/v1/provider', providerWebhooks: createProviderWebhookService({ config, db, redis, queues }) });
 
   app.register(async (admin) => {
     await admin.register(adminAuthPlugin, { adminApiKey: config.ADMIN_API_KEY, authenticate });
@@ -115,6 +132,7 @@ export function buildApp(deps: AppDeps) {
     await admin.register(adminUsageRoutes, { usage });
     await admin.register(ledgerCheckRoutes, { db });
     await admin.register(adminVideoRoutes, { videos: createAdminVideoService({ db }) });
+    await admin.register(adminWebhookEndpointRoutes, { endpoints: webhookEndpoints });
   }, { prefix: '/admin' });
 
   app.register(bullBoardPlugin, { queues, adminApiKey: config.ADMIN_API_KEY, authenticate });

@@ -110,7 +110,7 @@ describe('POST /admin/videos/:video_id/resolve', () => {
   });
 
   it('answers 404 for an unknown video and 400 for an unknown action', async () => {
-    expectApiError(await admin('POST', '/admin/videos/video_nope/resolve', { action: 'fail_release' }), 404, 'video_id');
+    expectApiError(await admin('POST', '/admin/videos/video_00000000000000000000000000000000/resolve', { action: 'fail_release' }), 404, 'video_id');
     const video = await createVideo();
     expectApiError(await admin('POST', `/admin/videos/${video.id}/resolve`, { action: 'forgive' }), 400, 'action');
   });

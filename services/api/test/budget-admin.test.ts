@@ -101,11 +101,11 @@ describe('PATCH /admin/users/:user_id/budgets', () => {
   });
 
   it.each([
-    [{ budgets: [{ period: 'month', model: 'sora-9', limit_micros: 1 }] }, 'budgets.0.model'],
-    [{ budgets: [{ period: 'week', limit_micros: 1 }] }, 'budgets.0.period'],
-    [{ budgets: [{ period: 'month', limit_micros: -1 }] }, 'budgets.0.limit_micros'],
-    [{ budgets: [{ period: 'month', limit_micros: 1.5 }] }, 'budgets.0.limit_micros'],
-    [{ budgets: [{ period: 'month' }] }, 'budgets.0.limit_micros'],
+    [{ budgets: [{ period: 'month', model: 'sora-9', limit_micros: 1 }] }, 'budgets[0].model'],
+    [{ budgets: [{ period: 'week', limit_micros: 1 }] }, 'budgets[0].period'],
+    [{ budgets: [{ period: 'month', limit_micros: -1 }] }, 'budgets[0].limit_micros'],
+    [{ budgets: [{ period: 'month', limit_micros: 1.5 }] }, 'budgets[0].limit_micros'],
+    [{ budgets: [{ period: 'month' }] }, 'budgets[0].limit_micros'],
     [{ budgets: [] }, 'budgets'],
     [{ budgets: [{ period: 'day', limit_micros: 1 }, { period: 'day', model: null, limit_micros: 2 }] }, 'budgets'],
     [{ budgets: [{ period: 'month', limit_micros: 1 }], monthly: 5 }, 'monthly'],
@@ -116,8 +116,8 @@ describe('PATCH /admin/users/:user_id/budgets', () => {
   });
 
   it('answers 404 for an unknown user', async () => {
-    expectApiError(await admin('PATCH', '/admin/users/user_nobody/budgets', { budgets: [{ period: 'month', limit_micros: 1 }] }), 404);
-    expectApiError(await admin('GET', '/admin/users/user_nobody/budgets'), 404);
+    expectApiError(await admin('PATCH', '/admin/users/user_00000000000000000000000000000000/budgets', { budgets: [{ period: 'month', limit_micros: 1 }] }), 404);
+    expectApiError(await admin('GET', '/admin/users/user_00000000000000000000000000000000/budgets'), 404);
   });
 
   it('is for the admin only: a user cannot raise their own limit', async () => {

@@ -1,6 +1,7 @@
 // Generated requests for the fuzz test, by family: JSON and multipart bodies, query strings, path ids on every
-// route, headers, and raw HTTP framing. fast-check draws them from a fixed seed, so a run is repeatable and
-// a failure names a case that can be sent again.
+// route, headers, raw HTTP framing (Host sometimes missing, CONNECT), and valid JSON requests with exactly one
+// bad string or key (lone surrogates above all), which is what reaches storage past every other check.
+// fast-check draws them from a fixed seed, so a run is repeatable and a failure names a case to send again.
 import fc from 'fast-check';
 
 export interface HttpCase {
@@ -213,7 +214,7 @@ function headerCases(ctx: FuzzContext, seed: number): HttpCase[] {
 function framingCases(ctx: FuzzContext, seed: number): RawCase[] {
   const auth = `Authorization: Bearer ${ctx.userKey}\r\n`;
   const line = fc.oneof(
-    fc.constantFrom('GET /v1/videos HTTP/1.1', 'POST /v1/videos HTTP/1.1', 'GET /v1/vid\u0000eos HTTP/1.1', 'GET /v1/videos HTTP/9.9', 'GET  /v1/videos HTTP/1.1', 'FOO /v1/videos HTTP/1.1', 'GET v1/videos HTTP/1.1', 'GET /v1/videos', 'GET http://x/v1/videos HTTP/1.1', `GET /v1/videos/${'a'.repeat(17_000)} HTTP/1.1`),
+    fc.constantFrom('GET /v1/videos HTTP/1.1', 'POST /v1/videos HTTP/1.1', 'GET /v1/videos HTTP/1.0', 'CONNECT 127.0.0.1:22 HTTP/1.1', 'CONNECT /v1/videos HTTP/1.1', 'GET /v1/vid\u0000eos HTTP/1.1', 'GET /v1/videos HTTP/9.9', 'GET  /v1/videos HTTP/1.1', 'FOO /v1/videos HTTP/1.1', 'GET v1/videos HTTP/1.1', 'GET /v1/videos', 'GET http://x/v1/videos HTTP/1.1', `GET /v1/videos/${'a'.repeat(17_000)} HTTP/1.1`),
     fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((path) => `GET /${path} HTTP/1.1`),
   );
   const framing = fc.constantFrom(
@@ -232,10 +233,69 @@ function framingCases(ctx: FuzzContext, seed: number): RawCase[] {
     'X-Nul: a\u0000b\r\n\r\n',
     '\r\n',
   );
-  const requests = sample(fc.tuple(line, fc.boolean(), fc.boolean(), framing), 120, seed);
-  return requests.map(([requestLine, withAuth, withJson, rest]) => {
-    const head = `${requestLine}\r\nHost: 127.0.0.1\r\nConnection: close\r\n${withAuth ? auth : ''}${withJson ? 'Content-Type: application/json\r\n' : ''}${rest}`;
+  // Host is left out of one request in four: HTTP/1.1 requires it, and Node refuses its absence outside Fastify.
+  const host = fc.oneof({ weight: 3, arbitrary: fc.constant('Host: 127.0.0.1\r\n') }, { weight: 1, arbitrary: fc.constant('') });
+  const requests = sample(fc.tuple(line, host, fc.boolean(), fc.boolean(), framing), 120, seed);
+  return requests.map(([requestLine, hostHeader, withAuth, withJson, rest]) => {
+    const head = `${requestLine}\r\n${hostHeader}Connection: close\r\n${withAuth ? auth : ''}${withJson ? 'Content-Type: application/json\r\n' : ''}${rest}`;
     return { kind: 'raw', family: 'raw framing', bytes: Buffer.from(head, 'latin1'), echoes: [requestLine] };
+  });
+}
+
+/** A lone UTF-16 surrogate somewhere in a string: JSON can spell it (`\ud800`), UTF-8 cannot. */
+const loneSurrogate = fc.tuple(fc.string({ maxLength: 8 }), fc.integer({ min: 0xd800, max: 0xdfff }), fc.string({ maxLength: 8 }))
+  .map(([before, unit, after]) => `${before}${String.fromCharCode(unit)}${after}`);
+/** What one bad string may be: lone surrogates, NULs, any code points, the usual nasties. */
+const badString = fc.oneof(
+  { weight: 3, arbitrary: loneSurrogate },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
+  { weight: 2, arbitrary: nasty },
+);
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** Where the strings of a JSON value are: each leaf string, and each object key (`key: true`). */
+function stringSlots(value: Json, path: (string | number)[] = []): { path: (string | number)[]; key: boolean }[] {
+  if (typeof value === 'string') return [{ path, key: false }];
+  if (Array.isArray(value)) return value.flatMap((item, index) => stringSlots(item, [...path, index]));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([name, item]) => [{ path: [...path, name], key: true }, ...stringSlots(item, [...path, name])]);
+}
+
+/** The value with the string at `path` (or, with `key`, the last key of `path`) replaced by `text`. */
+function replaceSlot(value: Json, path: readonly (string | number)[], key: boolean, text: string): Json {
+  if (path.length === 0) return text;
+  const [head, ...rest] = path;
+  if (Array.isArray(value)) return value.map((item, index) => (index === head ? replaceSlot(item, rest, key, text) : item));
+  return Object.fromEntries(Object.entries(value as Record<string, Json>).map(([name, item]) => {
+    if (name !== head) return [name, item];
+    return key && rest.length === 0 ? [text, item] : [name, replaceSlot(item, rest, key, text)];
+  }));
+}
+
+/**
+ * Valid requests to every JSON route, each with exactly one string (or key) made bad: the body passes every
+ * other check, so the bad string reaches whatever stores it (a JSON column, a text column, a lookup).
+ */
+function oneBadStringCases(ctx: FuzzContext, seed: number): HttpCase[] {
+  const scene: Json = { prompt: 'a calm sea at dawn', model: 'sora-2', seconds: '4', size: '720x1280', metadata: { project: 'tide', scene: 'one' } };
+  const templates: [string, string, string, Json][] = [
+    ['POST', '/v1/videos', ctx.userKey, scene],
+    ['POST', '/v1/videos/quote', ctx.userKey, { ...scene, input_reference: { image_url: 'https://example.com/first.png' } }],
+    ['POST', `/v1/videos/${ctx.videoId}/remix`, ctx.userKey, { prompt: 'the same sea at dusk', metadata: { take: 'two' } }],
+    ['POST', '/admin/users', ctx.adminKey, { name: 'Ada', email: 'ada@example.com', role: 'user', oidc_subject: 'sub-ada' }],
+    ['PATCH', `/admin/users/${ctx.userId}`, ctx.adminKey, { oidc_subject: 'sub-fuzz' }],
+    ['POST', `/admin/users/${ctx.userId}/api_keys`, ctx.adminKey, { name: 'ci key' }],
+    ['PATCH', `/admin/users/${ctx.userId}/budgets`, ctx.adminKey, { budgets: [{ period: 'month', model: 'sora-2', limit_micros: 1_000_000_000 }] }],
+    ['POST', `/admin/videos/${ctx.videoId}/resolve`, ctx.adminKey, { action: 'fail_release', reason: 'stuck at the provider' }],
+  ];
+  const drawn = sample(fc.tuple(fc.nat({ max: templates.length - 1 }), fc.nat(), badString), 240, seed);
+  return drawn.map(([which, slotIndex, bad]) => {
+    const [method, path, keyValue, template] = templates[which]!;
+    const slots = stringSlots(template);
+    const slot = slots[slotIndex % slots.length]!;
+    const body = JSON.stringify(replaceSlot(template, slot.path, slot.key, bad));
+    return { ...jsonCase('one bad string', method, path, keyValue, body), echoes: [body, bad] };
   });
 }
 
@@ -248,5 +308,6 @@ export function fuzzCases(ctx: FuzzContext, seed: number): FuzzCase[] {
     ...pathIdCases(ctx, seed + 30),
     ...headerCases(ctx, seed + 40),
     ...framingCases(ctx, seed + 50),
+    ...oneBadStringCases(ctx, seed + 60),
   ];
 }

@@ -26,7 +26,7 @@ describe('a bodiless POST with Content-Type: application/json and no body', () =
   });
 
   it('answers a missing video with its 404, not a 400 about the body', async () => {
-    const result = await call(api, 'POST', '/v1/videos/video_missing/cancel', { key: user.apiKey, headers: JSON_TYPE, body: '' });
+    const result = await call(api, 'POST', '/v1/videos/video_00000000000000000000000000000000/cancel', { key: user.apiKey, headers: JSON_TYPE, body: '' });
     expectApiError(result, 404, 'video_id');
     expect(result.body.error.code).toBe('video_not_found');
   });
@@ -37,7 +37,7 @@ describe('a bodiless POST with Content-Type: application/json and no body', () =
   });
 
   it('is still a 400 where the route needs a body', async () => {
-    for (const path of ['/v1/videos', '/v1/videos/quote', '/v1/videos/video_x/remix']) {
+    for (const path of ['/v1/videos', '/v1/videos/quote', '/v1/videos/video_00000000000000000000000000000000/remix']) {
       const result = await call(api, 'POST', path, { key: user.apiKey, headers: JSON_TYPE, body: '' });
       expectApiError(result, 400, null);
       expect(result.body.error.code).toBe('missing_body');
@@ -80,10 +80,10 @@ describe('the Authorization header', () => {
 
 describe('a 404 names the path parameter, as the 409s of the same routes do', () => {
   it.each([
-    ['GET', '/v1/videos/video_missing'],
-    ['DELETE', '/v1/videos/video_missing'],
-    ['GET', '/v1/videos/video_missing/content'],
-    ['POST', '/v1/videos/video_missing/cancel'],
+    ['GET', '/v1/videos/video_00000000000000000000000000000000'],
+    ['DELETE', '/v1/videos/video_00000000000000000000000000000000'],
+    ['GET', '/v1/videos/video_00000000000000000000000000000000/content'],
+    ['POST', '/v1/videos/video_00000000000000000000000000000000/cancel'],
   ])('%s %s', async (method, path) => {
     const result = await asUser(method, path);
     expectApiError(result, 404, 'video_id');
@@ -91,12 +91,12 @@ describe('a 404 names the path parameter, as the 409s of the same routes do', ()
   });
 
   it('the remix of a missing video', async () => {
-    expectApiError(await asUser('POST', '/v1/videos/video_missing/remix', { prompt: 'again' }), 404, 'video_id');
+    expectApiError(await asUser('POST', '/v1/videos/video_00000000000000000000000000000000/remix', { prompt: 'again' }), 404, 'video_id');
   });
 
   it('admin: a missing user names user_id, a missing key key_id', async () => {
-    expectApiError(await call(api, 'GET', '/admin/users/user_missing', { key: ADMIN_KEY }), 404, 'user_id');
-    expectApiError(await call(api, 'DELETE', '/admin/api_keys/key_missing', { key: ADMIN_KEY }), 404, 'key_id');
+    expectApiError(await call(api, 'GET', '/admin/users/user_00000000000000000000000000000000', { key: ADMIN_KEY }), 404, 'user_id');
+    expectApiError(await call(api, 'DELETE', '/admin/api_keys/key_00000000000000000000000000000000', { key: ADMIN_KEY }), 404, 'key_id');
   });
 });
 

@@ -38,7 +38,7 @@ describe('a NUL character (U+0000) is a 400 naming the field, never a 500', () =
   });
 
   it('in a remix prompt', async () => {
-    expectNulRefused(await asUser('POST', '/v1/videos/video_x/remix', { prompt: 'a\u0000b' }), 'prompt');
+    expectNulRefused(await asUser('POST', '/v1/videos/video_00000000000000000000000000000000/remix', { prompt: 'a\u0000b' }), 'prompt');
   });
 
   it('in a multipart field', async () => {
@@ -70,7 +70,7 @@ describe('a NUL character (U+0000) is a 400 naming the field, never a 500', () =
     ['GET', '/admin/users?after=%00', undefined, 'after'],
     ['POST', '/admin/users', { name: 'a\u0000b' }, 'name'],
     ['POST', '/admin/users', { name: 'n', oidc_subject: 'sub\u0000' }, 'oidc_subject'],
-    ['PATCH', '/admin/users/user_x', { oidc_subject: '\u0000' }, 'oidc_subject'],
+    ['PATCH', '/admin/users/user_00000000000000000000000000000000', { oidc_subject: '\u0000' }, 'oidc_subject'],
   ])('in the admin request %s %s', async (method, path, json, param) => {
     expectNulRefused(await asAdmin(method, path, json), param);
   });
@@ -99,7 +99,7 @@ describe('model names that are Object.prototype keys are unknown models', () => 
 
   it.each(PROTOTYPE_KEYS)('a budget for model %s is refused', async (model) => {
     const result = await asAdmin('PATCH', `/admin/users/${user.id}/budgets`, { budgets: [{ period: 'month', model, limit_micros: 1 }] });
-    expectApiError(result, 400, 'budgets.0.model');
+    expectApiError(result, 400, 'budgets[0].model');
     const budgets = await api.db.selectFrom('budgets').select('model').where('userId', '=', user.id).execute();
     expect(budgets.map((budget) => budget.model)).not.toContain(model);
   });

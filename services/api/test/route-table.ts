@@ -16,6 +16,9 @@ export async function registeredRoutes(api: ApiHarness, prefix: string): Promise
   return [...routes].sort();
 }
 
+/** /v1 routes that a caller does not reach with an API key: the provider's webhook, authenticated by its signature. */
+export const SIGNATURE_AUTHENTICATED_ROUTES: ReadonlySet<string> = new Set(['POST /v1/provider/webhooks']);
+
 /** A route's method and a concrete path: each `:param` becomes the given value (or `x`), a wildcard nothing. */
 export function concreteRoute(route: string, params: Record<string, string> = {}): { method: string; path: string } {
   const [method, url] = route.split(' ') as [string, string];

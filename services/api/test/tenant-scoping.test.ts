@@ -66,6 +66,35 @@ async function expectOwnDataUnchanged(route: string): Promise<void> {
   expect(forOwner.body).not.toEqual(before.get(`${route} A`));
 }
 
+/** A webhook receiver at a public address (an IP literal: no DNS), which the default URL policy accepts. */
+const ENDPOINT_BODY = { name: 'receiver', url: 'https://93.184.215.14/hooks', event_types: ['video.completed'] };
+let ownerEndpoint: Promise<{ id: string; signing_secret: string }> | undefined;
+
+/** A's webhook endpoint, made on first use. */
+function ownerEndpointOnce(): Promise<{ id: string; signing_secret: string }> {
+  ownerEndpoint ??= as(owner, 'POST', '/v1/webhook_endpoints', ENDPOINT_BODY).then((created) => {
+    expect(created.status).toBe(200);
+    return created.body;
+  });
+  return ownerEndpoint;
+}
+
+const endpointRow = (endpointId: string) => api.db.selectFrom('webhookEndpoints').select(['name', 'url', 'deletedAt', 'updatedAt']).where('id', '=', endpointId).executeTakeFirstOrThrow();
+const endpointSecrets = (endpointId: string) => api.db.selectFrom('webhookSecrets').select(['secret', 'expiresAt']).where('endpointId', '=', endpointId).execute();
+
+/** B's attempt on A's endpoint is a 404, exactly as for an endpoint that does not exist; A's row is as it was. */
+async function expectEndpointNotFoundForIntruder(method: string, pathOf: (endpointId: string) => string, json?: unknown): Promise<void> {
+  const { id } = await ownerEndpointOnce();
+  const [rowBefore, secretsBefore] = [await endpointRow(id), await endpointSecrets(id)];
+  for (const endpointId of [id, 'whe_00000000000000000000000000000000']) {
+    const result = await as(intruder, method, pathOf(endpointId), json);
+    expectApiError(result, 404, 'webhook_endpoint_id');
+    expect(result.body.error.code).toBe('webhook_endpoint_not_found');
+  }
+  expect(await endpointRow(id)).toEqual(rowBefore);
+  expect(await endpointSecrets(id)).toEqual(secretsBefore);
+}
+
 /** One case per /v1 route: B against A's resources, with A's own request as the control where it helps. */
 const SCOPING_CASES: Record<string, () => Promise<void>> = {
   'POST /v1/videos': async () => {
@@ -112,12 +141,80 @@ const SCOPING_CASES: Record<string, () => Promise<void>> = {
     for (const videoId of [queuedId, completedId]) expect((await videoRow(videoId)).deletedAt).toBeNull();
     expect((await as(owner, 'DELETE', `/v1/videos/${await createVideo(owner)}`)).status).toBe(200);
   },
+  'POST /v1/webhook_endpoints': async () => {
+    // The same Idempotency-Key and body from another user makes another endpoint, not a replay of A's.
+    const headers = { 'idempotency-key': `scope-${randomUUID()}` };
+    const mine = await as(owner, 'POST', '/v1/webhook_endpoints', ENDPOINT_BODY, headers);
+    const theirs = await as(intruder, 'POST', '/v1/webhook_endpoints', ENDPOINT_BODY, headers);
+    expect([mine.status, theirs.status]).toEqual([200, 200]);
+    expect(theirs.body.id).not.toBe(mine.body.id);
+    expect(theirs.body.signing_secret).not.toBe(mine.body.signing_secret);
+    expect((await as(intruder, 'GET', `/v1/webhook_endpoints/${mine.body.id}`)).status).toBe(404);
+    expect((await as(owner, 'GET', `/v1/webhook_endpoints/${theirs.body.id}`)).status).toBe(404);
+    expect((await as(intruder, 'DELETE', `/v1/webhook_endpoints/${theirs.body.id}`)).status).toBe(200);
+  },
+  'GET /v1/webhook_endpoints': async () => {
+    const { id } = await ownerEndpointOnce();
+    expect((await as(owner, 'GET', '/v1/webhook_endpoints?limit=100')).body.data.map((endpoint: { id: string }) => endpoint.id)).toContain(id);
+    expect((await as(intruder, 'GET', '/v1/webhook_endpoints?limit=100')).body.data).toEqual([]);
+    expect((await as(intruder, 'GET', `/v1/webhook_endpoints?after=${id}&order=asc`)).body.data).toEqual([]);
+  },
+  'GET /v1/webhook_endpoints/:webhook_endpoint_id': async () => {
+    await expectEndpointNotFoundForIntruder('GET', (id) => `/v1/webhook_endpoints/${id}`);
+    expect((await as(owner, 'GET', `/v1/webhook_endpoints/${(await ownerEndpointOnce()).id}`)).status).toBe(200);
+  },
+  'POST /v1/webhook_endpoints/:webhook_endpoint_id': async () => {
+    await expectEndpointNotFoundForIntruder('POST', (id) => `/v1/webhook_endpoints/${id}`, { name: 'mine now', url: 'https://93.184.215.15/steal' });
+    expect((await as(owner, 'POST', `/v1/webhook_endpoints/${(await ownerEndpointOnce()).id}`, { name: 'renamed' })).status).toBe(200);
+  },
+  'DELETE /v1/webhook_endpoints/:webhook_endpoint_id': async () => {
+    await expectEndpointNotFoundForIntruder('DELETE', (id) => `/v1/webhook_endpoints/${id}`);
+    const spare = await as(owner, 'POST', '/v1/webhook_endpoints', ENDPOINT_BODY);
+    expect((await as(owner, 'DELETE', `/v1/webhook_endpoints/${spare.body.id}`)).status).toBe(200);
+  },
+  'POST /v1/webhook_endpoints/:webhook_endpoint_id/rotate_secret': async () => {
+    await expectEndpointNotFoundForIntruder('POST', (id) => `/v1/webhook_endpoints/${id}/rotate_secret`, { keep_old_secret_active_for_24_hours: true });
+    const spare = await as(owner, 'POST', '/v1/webhook_endpoints', ENDPOINT_BODY);
+    expect((await as(owner, 'POST', `/v1/webhook_endpoints/${spare.body.id}/rotate_secret`)).status).toBe(200);
+  },
+  'POST /v1/webhook_endpoints/:webhook_endpoint_id/test': async () => {
+    await expectEndpointNotFoundForIntruder('POST', (id) => `/v1/webhook_endpoints/${id}/test`, { event_type: 'video.completed' });
+    expect(await api.db.selectFrom('webhookEvents').select('id').where('source', '=', 'endpoint_test').execute()).toEqual([]);
+  },
+  'GET /v1/webhook_endpoints/:webhook_endpoint_id/deliveries': async () => {
+    await expectEndpointNotFoundForIntruder('GET', (id) => `/v1/webhook_endpoints/${id}/deliveries`);
+    const mine = await as(owner, 'GET', `/v1/webhook_endpoints/${(await ownerEndpointOnce()).id}/deliveries`);
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject({ object: 'list', data: [] });
+  },
+  'POST /v1/webhook_endpoints/:webhook_endpoint_id/deliveries/:delivery_id/redeliver': async () => {
+    const missing = 'whd_00000000000000000000000000000000';
+    await expectEndpointNotFoundForIntruder('POST', (id) => `/v1/webhook_endpoints/${id}/deliveries/${missing}/redeliver`);
+    // The control: the owner gets past the endpoint check, to the delivery's own 404.
+    const mine = await as(owner, 'POST', `/v1/webhook_endpoints/${(await ownerEndpointOnce()).id}/deliveries/${missing}/redeliver`);
+    expectApiError(mine, 404, 'delivery_id');
+  },
+  'GET /v1/webhook_event_types': async () => {
+    // Not anyone's data: the same list for everyone, naming no one.
+    const [forIntruder, forOwner] = await Promise.all([as(intruder, 'GET', '/v1/webhook_event_types'), as(owner, 'GET', '/v1/webhook_event_types')]);
+    expect(forIntruder.status).toBe(200);
+    expect(forIntruder.body).toEqual(forOwner.body);
+    expect(forIntruder.text).not.toContain(owner.id);
+  },
+  'POST /v1/provider/webhooks': async () => {
+    // Not a user's route: only the provider's signature counts, so B's API key wakes nothing of A's.
+    const event = { id: 'evt_0', object: 'event', created_at: Math.floor(Date.now() / 1000), type: 'video.completed', data: { id: 'video_provider_0' } };
+    const result = await as(intruder, 'POST', '/v1/provider/webhooks', event, { 'webhook-id': 'evt_0', 'webhook-timestamp': String(event.created_at), 'webhook-signature': 'v1,Zm9yZ2Vk' });
+    expectApiError(result, 401, null);
+    expect(result.body.error.code).toBe('invalid_webhook_signature');
+    expect(await videoRow(queuedId)).toMatchObject({ status: 'queued' });
+  },
   'GET /v1/usage': () => expectOwnDataUnchanged('GET /v1/usage'),
   'POST /v1/videos/quote': () => expectOwnDataUnchanged('POST /v1/videos/quote'),
 };
 
 beforeAll(async () => {
-  api = await startApi('api_scoping');
+  api = await startApi('api_scoping', { PROVIDER_WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 9).toString('base64')}` });
   v1Routes = await registeredRoutes(api, '/v1/');
   [owner, intruder] = await Promise.all([adminMadeUser(api), adminMadeUser(api)]);
   for (const [route, ask] of Object.entries(OWN_DATA)) {

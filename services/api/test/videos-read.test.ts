@@ -47,7 +47,7 @@ describe('GET /v1/videos/:video_id', () => {
   });
 
   it('answers 404 in OpenAI\'s shape for an id that does not exist', async () => {
-    const result = await call(api, 'GET', '/v1/videos/video_nope', { key: alice.apiKey });
+    const result = await call(api, 'GET', '/v1/videos/video_00000000000000000000000000000000', { key: alice.apiKey });
     expectApiError(result, 404, 'video_id');
     expect(result.body.error).toMatchObject({ type: 'not_found_error', code: 'video_not_found' });
   });
@@ -175,6 +175,6 @@ describe('API keys', () => {
   });
 
   it('an SDK call for a missing video raises NotFoundError', async () => {
-    await expect(aliceSdk.videos.retrieve('video_0000')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(aliceSdk.videos.retrieve('video_00000000000000000000000000000000')).rejects.toBeInstanceOf(NotFoundError);
   });
 });

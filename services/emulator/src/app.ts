@@ -1,7 +1,7 @@
 // buildEmulator: the provider emulator as a Fastify app, not yet listening. Cross-cutting hooks first, in order,
 // then the routes.
 import multipart from '@fastify/multipart';
-import { newId, NotFoundError } from '@sora-studio/shared';
+import { createLogger, newId, NotFoundError } from '@sora-studio/shared';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseEmulatorSettings, type EmulatorOptions } from './emulator.config.ts';
@@ -12,6 +12,7 @@ import { sendError } from './http/error-reply.ts';
 import { EmulatorStats } from './stats/emulator-stats.ts';
 import { registerVideoRoutes } from './videos/video.routes.ts';
 import { VideoService } from './videos/video.service.ts';
+import { WebhookSender } from './webhooks/webhook-sender.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,7 +28,6 @@ export function buildEmulator(options: EmulatorOptions = {}): FastifyInstance {
   const { logger, ...rest } = options;
   const settings = parseEmulatorSettings(rest);
   const stats = new EmulatorStats();
-  const service = new VideoService({ settings, stats });
 
   // Typed as Fastify's base logger, so the app is a plain FastifyInstance whichever logger is given.
   const loggerInstance: FastifyBaseLogger | undefined = logger;
@@ -40,6 +40,13 @@ export function buildEmulator(options: EmulatorOptions = {}): FastifyInstance {
     // close() must not wait on a client that stopped reading a download; tests abandon responses all the time.
     forceCloseConnections: true,
   });
+  const { webhookUrl, webhookSecret } = settings;
+  const webhooks = webhookUrl && webhookSecret
+    ? new WebhookSender({ url: webhookUrl, secret: webhookSecret, stats, logger: (logger ?? createLogger('emulator', 'silent')).child({ component: 'webhooks' }) })
+    : undefined;
+  if (webhooks) app.addHook('onClose', async () => { webhooks.close(); });
+  const service = new VideoService({ settings, stats, ...(webhooks ? { webhooks } : {}) });
+
   // Fastify wants decorations declared up front; the /v1 onRequest hook sets the real value on every request.
   app.decorateRequest('faults', null as unknown as RequestFaults);
   void app.register(multipart, { limits: { fieldSize: BODY_LIMIT_BYTES, fileSize: BODY_LIMIT_BYTES, parts: 50 } });

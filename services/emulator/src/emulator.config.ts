@@ -27,6 +27,14 @@ export const EmulatorSettingsSchema = z.strictObject({
   maxVideos: z.number().int().positive().default(10_000),
   /** How long downloads stay available after completion (`expires_at`). */
   assetTtlSeconds: z.number().int().positive().default(3_600),
+  /** Where to POST `video.completed` / `video.failed` (Standard Webhooks) when a video ends; none when unset. */
+  webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** The `whsec_…` secret those events are signed with; given together with webhookUrl. */
+  webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_ followed by base64').optional(),
+}).superRefine((settings, ctx) => {
+  if ((settings.webhookUrl === undefined) !== (settings.webhookSecret === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['webhookSecret'], message: 'webhookUrl and webhookSecret go together: give both or neither' });
+  }
 });
 
 export type EmulatorSettings = z.output<typeof EmulatorSettingsSchema>;
@@ -53,9 +61,15 @@ const EmulatorEnvSchema = z.object({
   EMULATOR_FAULT: settings.fault,
   EMULATOR_MAX_VIDEOS: numberFrom(settings.maxVideos),
   EMULATOR_ASSET_TTL_SECONDS: numberFrom(settings.assetTtlSeconds),
+  EMULATOR_WEBHOOK_URL: settings.webhookUrl,
+  EMULATOR_WEBHOOK_SECRET: settings.webhookSecret,
   /** JSON in the shape of packages/shared/src/catalog/model-catalog.ts. */
   EMULATOR_MODEL_CATALOG: ConfigSchema.shape.MODEL_CATALOG,
   LOG_LEVEL: ConfigSchema.shape.LOG_LEVEL,
+}).superRefine((env, ctx) => {
+  if ((env.EMULATOR_WEBHOOK_URL === undefined) !== (env.EMULATOR_WEBHOOK_SECRET === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['EMULATOR_WEBHOOK_SECRET'], message: 'EMULATOR_WEBHOOK_URL and EMULATOR_WEBHOOK_SECRET go together: give both or neither' });
+  }
 });
 
 export interface EmulatorProcessConfig {
@@ -83,6 +97,8 @@ export function loadEmulatorConfig(env: Record<string, string | undefined> = pro
       catalog: parsed.EMULATOR_MODEL_CATALOG,
       maxVideos: parsed.EMULATOR_MAX_VIDEOS,
       assetTtlSeconds: parsed.EMULATOR_ASSET_TTL_SECONDS,
+      webhookUrl: parsed.EMULATOR_WEBHOOK_URL,
+      webhookSecret: parsed.EMULATOR_WEBHOOK_SECRET,
     },
   };
 }

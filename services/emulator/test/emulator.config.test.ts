@@ -35,9 +35,26 @@ describe('loadEmulatorConfig', () => {
     ['EMULATOR_FAULT', 'fail=always'],
     ['EMULATOR_MODEL_CATALOG', '{not json'],
     ['EMULATOR_MAX_VIDEOS', '0'],
+    ['EMULATOR_WEBHOOK_URL', 'not a url'],
+    ['EMULATOR_WEBHOOK_SECRET', 'plain-secret'],
   ])('refuses a bad %s, naming it', (name, value) => {
     expect(() => loadEmulatorConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadEmulatorConfig({ [name]: value })).toThrow(name);
+  });
+});
+
+describe('the webhook variables', () => {
+  const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+
+  it('reads EMULATOR_WEBHOOK_URL and EMULATOR_WEBHOOK_SECRET together', () => {
+    const config = loadEmulatorConfig({ EMULATOR_WEBHOOK_URL: 'http://127.0.0.1:3000/v1/provider/webhooks', EMULATOR_WEBHOOK_SECRET: secret });
+    expect(config.settings).toMatchObject({ webhookUrl: 'http://127.0.0.1:3000/v1/provider/webhooks', webhookSecret: secret });
+  });
+
+  it('refuses one without the other, naming the missing one', () => {
+    expect(() => loadEmulatorConfig({ EMULATOR_WEBHOOK_URL: 'http://127.0.0.1:3000/hooks' })).toThrow(/EMULATOR_WEBHOOK_SECRET/);
+    expect(() => loadEmulatorConfig({ EMULATOR_WEBHOOK_SECRET: secret })).toThrow(/EMULATOR_WEBHOOK_SECRET/);
+    expect(() => buildEmulator({ webhookUrl: 'http://127.0.0.1:3000/hooks' })).toThrow(/webhookSecret/);
   });
 });
 

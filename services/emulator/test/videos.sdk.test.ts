@@ -261,6 +261,9 @@ describe('authentication and housekeeping', () => {
       expect(await own.stats()).toEqual({
         videosCreated: 1, createRequests: 2, requests: 3,
         creates: { idempotencyKeys: 0, keysCreatedMoreThanOnce: 0, withoutIdempotencyKey: 1 },
+        operations: { create: 2, remix: 0, retrieve: 0, list: 1, delete: 0, content: 0 },
+        retrievesBeforeEnd: 0,
+        webhooks: { events: 0, attempts: 0, delivered: 0, abandoned: 0 },
       });
     } finally {
       await own.close();

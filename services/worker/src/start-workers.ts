@@ -5,6 +5,7 @@ import { createVideoQueues, type Config, type Db, type Logger, type Storage, typ
 import { createMaintenanceWorker, scheduleReconciler } from './maintenance.worker.ts';
 import type { ProviderClient } from './provider/provider-client.ts';
 import { createVideoPipelineWorker } from './video-pipeline.worker.ts';
+import { createWebhooksWorker, scheduleWebhookDispatcher } from './webhooks/webhooks.worker.ts';
 
 export interface WorkerDeps {
   config: Config;
@@ -32,27 +33,30 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const clock = deps.clock ?? (() => new Date());
   const queues = createVideoQueues(redis, prefix);
   // An 'error' event without a listener would throw and end the process; a Redis outage is waited out instead.
-  for (const queue of [queues.pipeline, queues.maintenance]) {
+  for (const queue of [queues.pipeline, queues.maintenance, queues.webhooks]) {
     queue.on('error', (error) => deps.logger.warn({ err: error, queue: queue.name }, 'queue error'));
   }
   const pipeline = createVideoPipelineWorker(
     { db: deps.db, storage: deps.storage, provider: deps.provider, config, logger: deps.logger, clock },
-    { connection: redis, prefix, queue: queues.pipeline },
+    { connection: redis, prefix, queue: queues.pipeline, redis },
   );
   const maintenance = createMaintenanceWorker({ db: deps.db, redis, queues, config, logger: deps.logger, clock }, { connection: redis, prefix });
-  await Promise.all([pipeline.waitUntilReady(), maintenance.waitUntilReady()]);
+  const webhooks = createWebhooksWorker({ db: deps.db, redis, config, queues, logger: deps.logger, clock }, { connection: redis, prefix });
+  await Promise.all([pipeline.waitUntilReady(), maintenance.waitUntilReady(), webhooks.waitUntilReady()]);
   await scheduleReconciler(queues, config.RECONCILE_INTERVAL_MS);
+  await scheduleWebhookDispatcher(queues, config.WEBHOOK_DISPATCH_INTERVAL_MS);
   // The schedule lives in Redis: a Redis that lost its keys (flushed, or restarted without persistence) would
   // never run the reconciler again, and the reconciler is what rebuilds the queue. Upserting it is idempotent.
   const keepReconcilerScheduled = setInterval(() => {
     scheduleReconciler(queues, config.RECONCILE_INTERVAL_MS).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not re-assert the reconciler schedule'));
+    scheduleWebhookDispatcher(queues, config.WEBHOOK_DISPATCH_INTERVAL_MS).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not re-assert the webhook dispatcher schedule'));
   }, Math.max(RESCHEDULE_MIN_MS, config.RECONCILE_INTERVAL_MS * 2));
   keepReconcilerScheduled.unref();
   return {
     queues,
     async close() {
       clearInterval(keepReconcilerScheduled);
-      await Promise.all([pipeline.close(), maintenance.close()]);
+      await Promise.all([pipeline.close(), maintenance.close(), webhooks.close()]);
       await queues.close();
     },
   };

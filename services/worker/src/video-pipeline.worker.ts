@@ -6,8 +6,9 @@
 // classifies (Postgres down, a bug) is retried without a step's budget, a bounded number of times in a row.
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import {
-  AdvanceVideoJobDataSchema, INFRASTRUCTURE_ATTEMPTS, stepBudgetsOf, VIDEO_QUEUE, type AdvanceVideoJobData, type AdvanceVideoPayload, type Config, type RetriedStep,
+  AdvanceVideoJobDataSchema, INFRASTRUCTURE_ATTEMPTS, stepBudgetsOf, takeProviderWake, VIDEO_QUEUE, type AdvanceVideoJobData, type AdvanceVideoPayload, type Config, type RetriedStep,
 } from '@sora-studio/shared';
+import type { Redis } from 'ioredis';
 import { advanceVideo } from './pipeline/advance-video.ts';
 import { retryDelayMs } from './pipeline/pipeline-timing.ts';
 import { describeFailure, isBudgetedFailure } from './pipeline/step-errors.ts';
@@ -34,12 +35,14 @@ export interface PipelineWorkerOptions {
   prefix: string;
   /** The pipeline queue, used to pause the lane on a 429. */
   queue: Queue<AdvanceVideoPayload>;
+  /** For the provider webhooks' wake marks (provider-wake.ts). */
+  redis: Redis;
 }
 
 export function createVideoPipelineWorker(deps: PipelineDeps, opts: PipelineWorkerOptions): Worker<AdvanceVideoJobData> {
   const worker = new Worker<AdvanceVideoJobData>(
     VIDEO_QUEUE,
-    (job, token) => processAdvanceVideo(job, token, deps, opts.queue),
+    (job, token) => processAdvanceVideo(job, token, deps, opts),
     {
       connection: opts.connection,
       prefix: opts.prefix,
@@ -57,7 +60,8 @@ export function createVideoPipelineWorker(deps: PipelineDeps, opts: PipelineWork
   return worker;
 }
 
-async function processAdvanceVideo(job: Job<AdvanceVideoJobData>, token: string | undefined, deps: PipelineDeps, queue: Queue<AdvanceVideoPayload>): Promise<void> {
+async function processAdvanceVideo(job: Job<AdvanceVideoJobData>, token: string | undefined, deps: PipelineDeps, opts: PipelineWorkerOptions): Promise<void> {
+  const { queue } = opts;
   const parsed = AdvanceVideoJobDataSchema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`Job ${job.id} does not carry a video job's data: ${parsed.error.message}`);
   const data = parsed.data;
@@ -86,8 +90,16 @@ async function processAdvanceVideo(job: Job<AdvanceVideoJobData>, token: string 
       if (settled.reason === 'poll') next.polls += 1;
       await job.updateData(next);
       await job.moveToDelayed(Date.now() + settled.delayMs, token);
+      // A provider webhook that came while this run was polling could not promote a running job: it left a mark.
+      if (settled.reason === 'poll' && deps.config.PROVIDER_WEBHOOKS) await promoteIfWoken(job, opts.redis, stepDeps);
       throw new DelayedError();
   }
+}
+
+async function promoteIfWoken(job: Job<AdvanceVideoJobData>, redis: Redis, deps: PipelineDeps): Promise<void> {
+  if (!(await takeProviderWake(redis, deps.config.REDIS_PREFIX, job.data.videoId))) return;
+  deps.logger.debug('provider webhook came during the run; polling again now');
+  await job.promote();
 }
 
 /** One more failure of `step`: a retry after its back-off while the budget lasts, else the step's exhaustion rule. */

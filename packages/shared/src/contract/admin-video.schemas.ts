@@ -2,14 +2,14 @@
 // summary of the fleet, and the resolution of a stalled video by hand.
 import { z } from 'zod';
 import { STALL_REASONS } from '../videos/video-events.ts';
-import { ListVideosQuerySchema, VideoListSchema, VideoObjectSchema, VideoStatusSchema } from './video.schemas.ts';
+import { IdSchema, ListVideosQuerySchema, VideoListSchema, VideoObjectSchema, VideoStatusSchema } from './video.schemas.ts';
 
 const unixSeconds = z.number().int().nonnegative();
 
 export const ListAdminVideosQuerySchema = ListVideosQuerySchema.pick({ after: true, limit: true, order: true, status: true }).extend({
   /** `true`: only unfinished videos marked stalled; `false`: only those that are not. */
   stalled: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
-  user_id: z.string().min(1).max(128).optional(),
+  user_id: IdSchema.optional(),
 });
 export type ListAdminVideosQuery = z.infer<typeof ListAdminVideosQuerySchema>;
 

@@ -61,8 +61,15 @@ export type RemixVideoBody = z.infer<typeof RemixVideoBodySchema>;
 
 /** Longer than any id we make (`video_` and 32 hex digits), short enough that an answer may name it. */
 export const MAX_ID_CHARS = 128;
-/** An id in a path or a cursor. The router lets any length through, so this bound names the parameter. */
-export const IdSchema = z.string().min(1).max(MAX_ID_CHARS, `must be at most ${MAX_ID_CHARS} characters, the longest an id can be`);
+/** What newId makes (ids.ts: a lower-case prefix, `_`, 32 hex digits), or OpenAI's ids (48), as the emulator's. */
+const ID_SHAPE = /^[a-z]{1,16}_[0-9a-f]{24,64}$/;
+/**
+ * An id in a path or a cursor. Anything else is refused before a route logs it or a message names it: a
+ * client that pastes its API key where an id goes must not find the key in our logs or in the answer.
+ */
+export const IdSchema = z.string()
+  .max(MAX_ID_CHARS, `must be at most ${MAX_ID_CHARS} characters, the longest an id can be`)
+  .regex(ID_SHAPE, 'must be an id as this API returns it: a prefix, an underscore and hex digits (video_0193…)');
 
 export const VideoIdParamsSchema = z.object({ video_id: IdSchema });
 
@@ -72,7 +79,7 @@ const unixSeconds = z.number().int().nonnegative();
 
 export const ListVideosQuerySchema = z.strictObject({
   after: IdSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: z.string().regex(/^\d{1,6}$/, 'must be a whole number in decimal digits').transform(Number).pipe(z.number().min(1).max(100)).default(20),
   order: z.enum(['asc', 'desc']).default('desc'),
   status: VideoStatusSchema.optional(),
   model: z.string().min(1).max(200).optional(),

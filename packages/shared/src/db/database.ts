@@ -251,5 +251,5 @@ export const databaseColumns: ColumnMap = {
     deliveredAt: true, createdAt: false,
   },
   webhookDeliveryAttempts: { id: false, deliveryId: false, attemptedAt: false, statusCode: true, durationMs: false, error: true, responseBody: true },
-  outboxCursors: { outbox: false, lastId: false },
+  outboxCursors: { outbox: false, lastId: false, horizonId: true, horizonXmax: true },
 };

@@ -70,6 +70,9 @@ export interface WebhookDeliveryAttemptsTable {
 export interface OutboxCursorsTable {
   outbox: OutboxName;
   lastId: Generated<number>;
+  /** Highest id read past a gap, and the snapshot's xmax then: see outbox-horizon.ts in the worker. */
+  horizonId: number | null;
+  horizonXmax: number | null;
 }
 
 export type WebhookEndpoint = Selectable<WebhookEndpointsTable>;

@@ -4,6 +4,7 @@ import {
   findBudgetStandings, hasModel, InvalidRequestError, newId, notFound, type Budget, type BudgetObject, type Config, type Db,
   type UpdateBudgetsBody,
 } from '@sora-studio/shared';
+import { paramName } from '../errors/param-name.ts';
 import { recordAudit } from './audit-log.repo.ts';
 import { toBudgetObject } from './budget.mapper.ts';
 import { deleteBudget, insertBudget, listBudgets, lockUserForBudgets, updateBudgetLimit } from './budget.repo.ts';
@@ -16,7 +17,7 @@ function checkModels(config: Config, changes: BudgetChange[]): void {
   changes.forEach((change, index) => {
     if (change.limit_micros === null || change.model === null || hasModel(config.MODEL_CATALOG, change.model)) return;
     const known = Object.keys(config.MODEL_CATALOG.models).join(', ');
-    throw new InvalidRequestError(`Unknown model '${change.model}'. Available models: ${known}.`, { param: `budgets.${index}.model`, code: 'invalid_model' });
+    throw new InvalidRequestError(`Unknown model '${change.model}'. Available models: ${known}.`, { param: paramName(['budgets', index, 'model']), code: 'invalid_model' });
   });
 }
 

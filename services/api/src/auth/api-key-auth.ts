@@ -10,7 +10,8 @@ const TOUCH_INTERVAL_MS = 60_000;
 export async function authenticateApiKey(db: Db, key: string): Promise<AuthenticatedUser> {
   const found = await findActiveApiKey(db, hashApiKey(key));
   if (!found) {
-    throw new AuthenticationError(`Incorrect API key provided: ${key.slice(0, 7)}…. The key is unknown or revoked.`, { code: 'invalid_api_key' });
+    // No part of the token is echoed: it may be a real key with a typo, and its bytes are not ours to show.
+    throw new AuthenticationError(`Incorrect API key provided (${key.length} characters). The key is unknown or revoked.`, { code: 'invalid_api_key' });
   }
   if (found.userDisabledAt) throw new AuthenticationError('The API key\'s user is disabled.', { code: 'user_disabled' });
   if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {

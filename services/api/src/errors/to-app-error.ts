@@ -1,12 +1,11 @@
-// Every failure becomes an AppError here, once: ours pass through, validation issues name the field,
-// framework 4xx keep their status, and anything else becomes a 500 that says nothing about internals.
+// Every failure becomes an AppError here, once: ours pass through (validation issues among them, made by
+// http/validator-compiler.ts), framework 4xx keep their status, and anything else becomes a 500 that says
+// nothing about internals.
 import type { FastifyError } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, type ZodFastifySchemaValidationError } from 'fastify-type-provider-zod';
 import {
   AppError, AuthenticationError, InvalidRequestError, NotFoundError, PayloadTooLargeError, PermissionDeniedError,
 } from '@sora-studio/shared';
 import { HttpError } from './http-error.ts';
-import { paramName } from './param-name.ts';
 import { toServiceUnavailable } from './infrastructure-errors.ts';
 
 class ServerError extends AppError {
@@ -16,37 +15,6 @@ class ServerError extends AppError {
 
 function serverError(): AppError {
   return new ServerError('The server had an error while processing your request. Retry it, or contact us with the request id if it keeps happening.');
-}
-
-function segmentsOf(instancePath: string): string[] {
-  return instancePath.split('/').filter((segment) => segment !== '');
-}
-
-const BODY_KIND: Record<string, string> = { body: 'request body', querystring: 'query string', params: 'path' };
-
-function validationError(issue: ZodFastifySchemaValidationError, context: string | undefined): InvalidRequestError {
-  const message = issue.message ?? 'invalid value';
-  const path = segmentsOf(issue.instancePath);
-  const unknownKeys = issue.keyword === 'unrecognized_keys' ? (issue.params.keys as string[] | undefined) : undefined;
-  if (unknownKeys && unknownKeys.length > 0) {
-    // A key may be as long as the body: named in full only when it could be a real parameter.
-    const key = unknownKeys[0]!.length > 64 ? `${unknownKeys[0]!.slice(0, 64)}…` : unknownKeys[0]!;
-    const param = paramName([...path, key]);
-    return new InvalidRequestError(`Unrecognized request argument supplied: ${param}`, { param, code: 'unknown_parameter' });
-  }
-  const param = paramName(path);
-  // An empty JSON body is no body (json-body.ts); Fastify hands the schema null for it.
-  if (param === null && context === 'body' && issue.keyword === 'invalid_type' && message.endsWith('received null')) {
-    return new InvalidRequestError('This endpoint needs a JSON object (or a form) as its request body, and none was sent.', { code: 'missing_body' });
-  }
-  if (param === null) {
-    const where = BODY_KIND[context ?? 'body'] ?? 'request';
-    return new InvalidRequestError(`Invalid ${where}: ${message}`, { code: 'invalid_request' });
-  }
-  if (issue.keyword === 'invalid_type' && message.endsWith('received undefined')) {
-    return new InvalidRequestError(`Missing required parameter: '${param}'.`, { param, code: 'missing_required_parameter' });
-  }
-  return new InvalidRequestError(`Invalid value for '${param}': ${message}`, { param, code: 'invalid_value' });
 }
 
 /** Fastify's and its plugins' own 4xx errors; their messages are fixed strings, safe to show. */
@@ -75,10 +43,6 @@ function frameworkError(error: FastifyError, status: number): AppError {
 
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (hasZodFastifySchemaValidationErrors(error)) {
-    const context = (error as { validationContext?: string }).validationContext;
-    return validationError(error.validation[0]!, context);
-  }
   const status = (error as Partial<FastifyError> | null)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return frameworkError(error as FastifyError, status);
   return toServiceUnavailable(error) ?? serverError();

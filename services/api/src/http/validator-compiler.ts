@@ -1,21 +1,33 @@
-// Postgres text cannot hold U+0000 (jsonb refuses `\u0000` too), so a NUL anywhere in what a client sends
-// would reach the database as a 500. Every request part that has a schema (body, query string, path, headers)
-// is checked here, once, before zod parses it: no route and no schema has to remember it.
+// Every request part that has a schema (body, query string, path, headers) is checked here, once, before zod
+// parses it, so no route and no schema has to remember these rules:
+// - text must be well-formed Unicode without NUL: Postgres text cannot hold U+0000, and jsonb refuses `\u0000`
+//   and a lone UTF-16 surrogate (`\ud800`, which JSON can spell) — a 500 otherwise; a text column would
+//   silently store U+FFFD instead of what was sent. Keys are held to it as well as values;
+// - a query parameter is given once: `limit=10&limit=20` would reach the schema as an array.
+// Then zod parses, and its first issue becomes the 400 naming the field (errors/validation-error.ts).
 import type { FastifySchemaCompiler } from 'fastify';
-import { validatorCompiler as zodValidatorCompiler } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import { InvalidRequestError } from '@sora-studio/shared';
 import { paramName } from '../errors/param-name.ts';
+import { partName, validationError } from '../errors/validation-error.ts';
 
 type Segment = string | number;
+type TextDefect = 'nul' | 'malformed';
 
-/** Where the first NUL is: the path to the string holding it, or to the object one of whose keys holds it. */
-export function findNul(value: unknown): Segment[] | null {
+function defectOf(text: string): TextDefect | null {
+  if (text.includes('\0')) return 'nul';
+  return text.isWellFormed() ? null : 'malformed';
+}
+
+/** The first string (or key) that Postgres cannot store as sent: the path to it, or to the object holding the key. */
+export function findBadText(value: unknown): { path: Segment[]; defect: TextDefect } | null {
   // Iterative, so a deeply nested body cannot exhaust the stack.
   const pending: { value: unknown; path: Segment[] }[] = [{ value, path: [] }];
   while (pending.length > 0) {
     const next = pending.pop()!;
     if (typeof next.value === 'string') {
-      if (next.value.includes('\0')) return next.path;
+      const defect = defectOf(next.value);
+      if (defect) return { path: next.path, defect };
       continue;
     }
     if (typeof next.value !== 'object' || next.value === null) continue;
@@ -24,31 +36,47 @@ export function findNul(value: unknown): Segment[] | null {
       continue;
     }
     for (const [key, item] of Object.entries(next.value)) {
-      if (key.includes('\0')) return next.path;
+      const defect = defectOf(key);
+      if (defect) return { path: next.path, defect };
       pending.push({ value: item, path: [...next.path, key] });
     }
   }
   return null;
 }
 
-const PART_NAMES: Record<string, string> = { body: 'request body', querystring: 'query string', params: 'path', headers: 'headers' };
-
 /** A key the schema would refuse anyway may be huge: the field is named up to the last key of a sane length. */
 const MAX_NAMED_KEY_CHARS = 64;
 
-function nulError(path: Segment[], httpPart: string | undefined): InvalidRequestError {
+const DEFECT_MESSAGES: Record<TextDefect, string> = {
+  nul: 'text must not contain the NUL character (U+0000)',
+  malformed: 'text must be well-formed Unicode: it holds a lone UTF-16 surrogate (U+D800 to U+DFFF), which cannot be stored',
+};
+
+function badTextError(path: Segment[], defect: TextDefect, httpPart: string | undefined): InvalidRequestError {
   const tooLong = path.findIndex((segment) => String(segment).length > MAX_NAMED_KEY_CHARS);
   const param = paramName(tooLong === -1 ? path : path.slice(0, tooLong));
-  const where = param === null ? `the ${PART_NAMES[httpPart ?? 'body'] ?? 'request'}` : `'${param}'`;
-  return new InvalidRequestError(`Invalid value for ${where}: text must not contain the NUL character (U+0000).`, { param, code: 'invalid_value' });
+  const where = param === null ? `the ${partName(httpPart)}` : `'${param}'`;
+  return new InvalidRequestError(`Invalid value for ${where}: ${DEFECT_MESSAGES[defect]}.`, { param, code: 'invalid_value' });
 }
 
-/** fastify-type-provider-zod's compiler, behind the NUL check. */
-export const validatorCompiler: FastifySchemaCompiler<unknown> = (route) => {
-  const validate = zodValidatorCompiler(route as Parameters<typeof zodValidatorCompiler>[0]);
-  return (data: unknown) => {
-    const nulAt = findNul(data);
-    if (nulAt !== null) return { error: nulError(nulAt, route.httpPart) };
-    return validate(data);
-  };
+/** The first query parameter given more than once (the query parser makes it an array); none of ours is a list. */
+function repeatedQueryParameter(query: unknown): string | null {
+  if (typeof query !== 'object' || query === null) return null;
+  const repeated = Object.entries(query).find(([, value]) => Array.isArray(value));
+  return repeated ? repeated[0] : null;
+}
+
+export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => (data: unknown) => {
+  const badText = findBadText(data);
+  if (badText !== null) return { error: badTextError(badText.path, badText.defect, httpPart) };
+  if (httpPart === 'querystring') {
+    const repeated = repeatedQueryParameter(data);
+    if (repeated !== null) {
+      const param = repeated.length > MAX_NAMED_KEY_CHARS ? null : repeated;
+      return { error: new InvalidRequestError(`Query parameter ${param === null ? '' : `'${param}' `}may be given only once.`, { param, code: 'duplicate_parameter' }) };
+    }
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) return { error: validationError(result.error.issues[0]!, httpPart) };
+  return { value: result.data };
 };

@@ -23,9 +23,26 @@ declare module 'fastify' {
 /** Stripe's limit; printable ASCII so a key is safe in logs and headers. */
 const IdempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x20-\x7e]+$/);
 
+/** How many times the header was sent; `rawHeaders` lists each occurrence (also under fastify.inject). */
+function occurrencesOf(request: FastifyRequest, name: string): number {
+  const raw = request.raw.rawHeaders;
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) count += 1;
+  return count;
+}
+
 function idempotencyKeyOf(request: FastifyRequest): string | null {
-  const given = request.headers[IDEMPOTENCY_HEADER_NAME.toLowerCase()];
+  const name = IDEMPOTENCY_HEADER_NAME.toLowerCase();
+  const given = request.headers[name];
   if (given === undefined) return null;
+  // Node joins repeated headers into "a, b", which would pass for one key.
+  const occurrences = occurrencesOf(request, name);
+  if (occurrences > 1) {
+    throw new InvalidRequestError(
+      `The ${IDEMPOTENCY_HEADER_NAME} header is given ${occurrences} times: send it once, with one key.`,
+      { param: IDEMPOTENCY_HEADER_NAME, code: 'duplicate_idempotency_key' },
+    );
+  }
   const parsed = IdempotencyKeySchema.safeParse(given);
   if (!parsed.success) {
     throw new InvalidRequestError(

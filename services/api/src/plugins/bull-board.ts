@@ -1,4 +1,4 @@
-// Bull Board for both queues, mounted under /admin/queues. The admin-auth hook in front of it answers a
+// Bull Board for every queue, mounted under /admin/queues. The admin-auth hook in front of it answers a
 // browser with a Basic challenge, so the board opens with the admin key as the password. Browsers resend
 // cached Basic credentials on any request, so a state-changing request must come from the board's own origin.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -41,7 +41,7 @@ export async function bullBoardPlugin(app: FastifyInstance, opts: { queues: Vide
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({
-    queues: [new BullMQAdapter(opts.queues.pipeline), new BullMQAdapter(opts.queues.maintenance)],
+    queues: [new BullMQAdapter(opts.queues.pipeline), new BullMQAdapter(opts.queues.maintenance), new BullMQAdapter(opts.queues.webhooks)],
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Sora Studio' } },
   });

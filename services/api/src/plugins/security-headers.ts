@@ -16,6 +16,9 @@ const ALWAYS = {
 } as const;
 const FRAME_DENIAL_CSP = "frame-ancestors 'none'";
 
+/** All of them, for an answer written on the socket outside Fastify (http/client-error.ts). */
+export const SECURITY_HEADERS = { ...ALWAYS, 'content-security-policy': FRAME_DENIAL_CSP, 'cache-control': 'no-store' } as const;
+
 /** Also called by sendError: an error raised before routing (a malformed URL) skips the onSend hooks. */
 export function setSecurityHeaders(reply: FastifyReply): void {
   reply.headers(ALWAYS);

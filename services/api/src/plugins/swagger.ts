@@ -31,6 +31,7 @@ export const swaggerPlugin = fp(async (app: FastifyInstance) => {
       tags: [
         { name: 'videos', description: 'OpenAI-compatible video generation' },
         { name: 'usage', description: 'Your spending, reservations and budgets' },
+        { name: 'webhooks', description: 'OpenAI-compatible webhook endpoints, and their deliveries' },
         { name: 'admin', description: 'Users and API keys' },
         { name: 'health', description: 'Liveness and readiness' },
       ],

@@ -48,17 +48,36 @@ export function checkInputReference(body: Pick<CreateVideoBody, 'input_reference
   if (upload && body.input_reference) {
     throw new InvalidRequestError('Give input_reference either as a file or as an object, not both.', { param: 'input_reference', code: 'invalid_value' });
   }
-  if (body.input_reference?.image_url) checkInlineImageSize(body.input_reference.image_url, maxUploadBytes);
+  if (body.input_reference?.image_url) checkInlineImage(body.input_reference.image_url, maxUploadBytes);
 }
 
-/** An image_url may be a base64 data URL; its image is held to the same limit as an uploaded file. */
-function checkInlineImageSize(imageUrl: string, maxBytes: number): void {
+const IMAGE_URL_PARAM = 'input_reference.image_url';
+/** Base64 characters enough for the longest signature sniffImageType reads (12 bytes). */
+const SIGNATURE_BASE64_CHARS = 16;
+
+/**
+ * An image_url may be a base64 data URL (the schema has checked its syntax). Its image is held to what an
+ * upload is: at most the same number of bytes, counted exactly (an upload of exactly the limit passes, so
+ * must this), and a JPEG, PNG or WebP by its bytes — the very type the URL declares, since that is what the
+ * provider is told.
+ */
+function checkInlineImage(imageUrl: string, maxBytes: number): void {
   const comma = imageUrl.indexOf(',');
   if (!imageUrl.startsWith('data:') || comma === -1) return;
-  const bytes = Math.floor((imageUrl.length - comma - 1) * 3 / 4);
+  const base64 = imageUrl.slice(comma + 1);
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  const bytes = Math.floor((base64.length - padding) * 3 / 4);
   if (bytes > maxBytes) {
-    throw new PayloadTooLargeError(`'input_reference.image_url' holds an image larger than the limit of ${maxBytes} bytes.`, {
-      param: 'input_reference.image_url', code: 'upload_too_large',
+    throw new PayloadTooLargeError(`'${IMAGE_URL_PARAM}' holds an image larger than the limit of ${maxBytes} bytes.`, {
+      param: IMAGE_URL_PARAM, code: 'upload_too_large',
     });
+  }
+  const declared = imageUrl.slice('data:'.length, imageUrl.indexOf(';'));
+  const sniffed = sniffImageType(Buffer.from(base64.slice(0, SIGNATURE_BASE64_CHARS), 'base64'));
+  if (sniffed !== declared) {
+    throw new InvalidRequestError(
+      `'${IMAGE_URL_PARAM}' declares ${declared}, but its bytes are ${sniffed ?? 'not a JPEG, PNG or WebP image'}.`,
+      { param: IMAGE_URL_PARAM, code: 'invalid_image' },
+    );
   }
 }

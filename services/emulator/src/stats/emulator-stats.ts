@@ -17,12 +17,24 @@ export interface EmulatorStatsSnapshot {
    * created without a key at all.
    */
   creates: { idempotencyKeys: number; keysCreatedMoreThanOnce: number; withoutIdempotencyKey: number };
+  /** /v1 requests by operation, whatever their outcome. */
+  operations: Record<VideoOperation, number>;
+  /** Retrieves of a video that had not ended yet: the polls a provider webhook makes unnecessary. */
+  retrievesBeforeEnd: number;
+  /** Provider webhooks: events raised (one per video that ended), attempts made, delivered (2xx) and given up. */
+  webhooks: { events: number; attempts: number; delivered: number; abandoned: number };
 }
+
+export const VIDEO_OPERATIONS = ['create', 'remix', 'retrieve', 'list', 'delete', 'content'] as const;
+export type VideoOperation = (typeof VIDEO_OPERATIONS)[number];
 
 export class EmulatorStats {
   videosCreated = 0;
   createRequests = 0;
   requests = 0;
+  retrievesBeforeEnd = 0;
+  readonly operations = Object.fromEntries(VIDEO_OPERATIONS.map((operation) => [operation, 0])) as Record<VideoOperation, number>;
+  readonly webhooks = { events: 0, attempts: 0, delivered: 0, abandoned: 0 };
   readonly #createsByKey = new BoundedMap<string, number>(KEYS_REMEMBERED);
   #keysCreatedMoreThanOnce = 0;
   #withoutIdempotencyKey = 0;
@@ -49,6 +61,9 @@ export class EmulatorStats {
         keysCreatedMoreThanOnce: this.#keysCreatedMoreThanOnce,
         withoutIdempotencyKey: this.#withoutIdempotencyKey,
       },
+      operations: { ...this.operations },
+      retrievesBeforeEnd: this.retrievesBeforeEnd,
+      webhooks: { ...this.webhooks },
     };
   }
 }

@@ -14,6 +14,7 @@ export function registerVideoRoutes(app: FastifyInstance, deps: { service: Video
 
   app.post('/videos', async (request) => {
     stats.createRequests += 1;
+    stats.operations.create += 1;
     const video = service.create(await readVideoRequestBody(request), requestContext(request));
     request.log.info({ videoId: video.id, model: video.model, size: video.size, seconds: video.seconds }, 'video created');
     return video;
@@ -21,18 +22,31 @@ export function registerVideoRoutes(app: FastifyInstance, deps: { service: Video
 
   app.post<VideoParams>('/videos/:video_id/remix', async (request) => {
     stats.createRequests += 1;
+    stats.operations.remix += 1;
     const video = service.remix(request.params.video_id, await readVideoRequestBody(request), requestContext(request));
     request.log.info({ videoId: video.id, remixedFrom: video.remixed_from_video_id }, 'video remixed');
     return video;
   });
 
-  app.get('/videos', async (request) => service.list(request.query));
+  app.get('/videos', async (request) => {
+    stats.operations.list += 1;
+    return service.list(request.query);
+  });
 
-  app.get<VideoParams>('/videos/:video_id', async (request) => service.retrieve(request.params.video_id, requestContext(request)));
+  app.get<VideoParams>('/videos/:video_id', async (request) => {
+    stats.operations.retrieve += 1;
+    const video = service.retrieve(request.params.video_id, requestContext(request));
+    if (video.status === 'queued' || video.status === 'in_progress') stats.retrievesBeforeEnd += 1;
+    return video;
+  });
 
-  app.delete<VideoParams>('/videos/:video_id', async (request) => service.delete(request.params.video_id, requestContext(request)));
+  app.delete<VideoParams>('/videos/:video_id', async (request) => {
+    stats.operations.delete += 1;
+    return service.delete(request.params.video_id, requestContext(request));
+  });
 
   app.get<VideoParams>('/videos/:video_id/content', async (request, reply) => {
+    stats.operations.content += 1;
     const { variant } = parseRequest(ContentQuerySchema, request.query);
     const asset = service.content(request.params.video_id, variant, requestContext(request));
     // Whatever the Accept header says (the SDK sends application/binary), the answer is the asset's own type.

@@ -8,6 +8,7 @@ import { BoundedMap } from '../memory/bounded-map.ts';
 import { renderVariant, type RenderedAsset } from '../render/video-render.ts';
 import type { EmulatorSettings } from '../emulator.config.ts';
 import type { EmulatorStats } from '../stats/emulator-stats.ts';
+import type { WebhookSender } from '../webhooks/webhook-sender.ts';
 import { expiresAtMs, toProviderVideo, videoStateAt, type ProviderVideo } from './video.lifecycle.ts';
 import { CreateBodySchema, ListQuerySchema, parseRequest, RemixBodySchema } from './video.schemas.ts';
 import type { VideoRequestBody } from './video-request.parser.ts';
@@ -37,9 +38,11 @@ export class VideoService {
   readonly #createFaults = new CreateFaultCounter();
   readonly #renders = new BoundedMap<string, RenderedAsset>(RENDERS_CACHED);
   readonly #now: () => number;
+  readonly #webhooks: WebhookSender | undefined;
 
-  constructor(deps: { settings: EmulatorSettings; stats: EmulatorStats; now?: () => number }) {
+  constructor(deps: { settings: EmulatorSettings; stats: EmulatorStats; now?: () => number; webhooks?: WebhookSender }) {
     this.#settings = deps.settings;
+    this.#webhooks = deps.webhooks;
     this.#stats = deps.stats;
     this.#store = new VideoStore(deps.settings.maxVideos);
     this.#now = deps.now ?? Date.now;
@@ -89,6 +92,7 @@ export class VideoService {
   delete(id: string, context: VideoRequestContext): { id: string; object: 'video.deleted'; deleted: true } {
     this.#find(id, context);
     this.#store.delete(id);
+    this.#webhooks?.cancel(id);
     for (const variant of VIDEO_VARIANTS) this.#renders.delete(`${id}:${variant}`);
     return { id, object: 'video.deleted', deleted: true };
   }
@@ -119,7 +123,31 @@ export class VideoService {
     const record: VideoRecord = { ...video, id: this.#store.newId(now), createdAtMs: now, directives };
     this.#store.add(record, context.idempotencyKey);
     this.#stats.recordCreate(context.idempotencyKey);
+    this.#announceEnd(record);
     return this.#present(record);
+  }
+
+  /**
+   * With webhooks configured, the video's event goes out the moment its state (a function of its age) becomes
+   * terminal. The timer only says when to look: the state is computed again when it fires, so a video deleted or
+   * forgotten since sends nothing, and a stalled one never ends.
+   */
+  #announceEnd(record: VideoRecord): void {
+    const webhooks = this.#webhooks;
+    if (!webhooks || record.directives.stall) return;
+    const check = (): void => {
+      const current = this.#store.get(record.id);
+      if (!current) return;
+      const state = videoStateAt(current, this.#now());
+      if (state.finishedAtMs === null) {
+        // Timers may fire a millisecond early by the wall clock; look again when it really ends.
+        webhooks.schedule(record.id, Math.max(1, current.createdAtMs + current.directives.render_ms - this.#now()), check);
+        return;
+      }
+      const type = state.status === 'failed' ? 'video.failed' : 'video.completed';
+      webhooks.send(record.id, type, Math.floor(state.finishedAtMs / 1000));
+    };
+    webhooks.schedule(record.id, record.directives.render_ms, check);
   }
 
   /** The same Idempotency-Key returns the video it first created, as it is now. */

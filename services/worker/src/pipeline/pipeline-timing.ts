@@ -6,6 +6,17 @@ export function pollDelayMs(polls: number, intervals: { POLL_INTERVAL_MS: number
   return Math.min(doubled, intervals.POLL_MAX_INTERVAL_MS);
 }
 
+type PollTiming = Parameters<typeof pollDelayMs>[1] & { PROVIDER_WEBHOOKS: boolean; PROVIDER_WEBHOOK_POLL_INTERVAL_MS: number };
+
+/**
+ * The wait before the next poll of a video at the provider. With provider webhooks the provider's event wakes
+ * the job the moment the video ends (POST /v1/provider/webhooks promotes it), so polling is only the safety net
+ * for a lost event, at one long interval; without them, the back-off above.
+ */
+export function nextPollDelayMs(polls: number, config: PollTiming): number {
+  return config.PROVIDER_WEBHOOKS ? config.PROVIDER_WEBHOOK_POLL_INTERVAL_MS : pollDelayMs(polls, config);
+}
+
 /**
  * A step's retry after its `failures`-th consecutive failure: RETRY_BASE_DELAY_MS doubling each time, up to
  * RETRY_MAX_DELAY_MS, jittered by a quarter either way so videos that failed together do not retry together.

@@ -6,7 +6,7 @@ import type { Transaction } from 'kysely';
 import { changeVideo, isStalled, withUnfinishedVideo, type Database, type LockedVideo, type Video, type VideoPatch } from '@sora-studio/shared';
 import type { ProviderVideo } from '../provider/provider-client.ts';
 import { deliveredShapeOf } from '../pipeline/delivered-price.ts';
-import { pollDelayMs } from '../pipeline/pipeline-timing.ts';
+import { nextPollDelayMs } from '../pipeline/pipeline-timing.ts';
 import { CONTINUE, FINISHED, type StepOutcome } from '../pipeline/step-outcome.ts';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
 import { failVideo } from './fail-video.ts';
@@ -39,7 +39,7 @@ export async function pollVideo(video: Video, polls: number, deps: PipelineDeps)
   const stalled = isStalled(video) && !unstalls;
   return stalled
     ? { kind: 'wait', reason: 'stalled', delayMs: deps.config.POLL_MAX_INTERVAL_MS }
-    : { kind: 'wait', reason: 'poll', delayMs: pollDelayMs(polls, deps.config) };
+    : { kind: 'wait', reason: 'poll', delayMs: nextPollDelayMs(polls, deps.config) };
 }
 
 async function recordAnswer(trx: Transaction<Database>, locked: LockedVideo, answer: ProviderVideo, progress: number, deps: PipelineDeps): Promise<Video> {

@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import { changeVideo, findVideo, withUnfinishedVideo, type Video } from '@sora-studio/shared';
 import { deliveredShapeOf } from '../pipeline/delivered-price.ts';
-import { pollDelayMs } from '../pipeline/pipeline-timing.ts';
+import { nextPollDelayMs } from '../pipeline/pipeline-timing.ts';
 import { FINISHED, type StepOutcome } from '../pipeline/step-outcome.ts';
 import type { ProviderInputReference, ProviderVideo } from '../provider/provider-client.ts';
 import { ProviderError } from '../provider/provider-errors.ts';
@@ -55,7 +55,7 @@ export async function submitVideo(videoId: string, deps: PipelineDeps): Promise<
 /** A video at the provider is polled after the first interval; one that ended needs nothing more. */
 function afterSubmit(video: Video, deps: PipelineDeps): SubmitResult {
   if (video.providerVideoId === null || video.status !== 'in_progress') return { video, outcome: FINISHED };
-  return { video, outcome: { kind: 'wait', reason: 'poll', delayMs: pollDelayMs(0, deps.config) } };
+  return { video, outcome: { kind: 'wait', reason: 'poll', delayMs: nextPollDelayMs(0, deps.config) } };
 }
 
 async function callProvider(video: Video, deps: PipelineDeps): Promise<ProviderVideo> {
