@@ -43,6 +43,18 @@ async function createVideo(prompt = 'a heron fishing at dawn'): Promise<string> 
   return video.id;
 }
 
+interface ReceivedEvent { id: string; object: string; created_at: number; type: string; data: { id: string } & Record<string, unknown> }
+
+/** The event in OpenAI's envelope, verified with openai's unwrap and with standardwebhooks; webhook-id is the event id. */
+async function verifiedEvent(hook: ReceivedWebhook, secret: string, c: OpenAI = client): Promise<ReceivedEvent> {
+  const event = await c.webhooks.unwrap(hook.body, flatHeaders(hook.headers), secret) as unknown as ReceivedEvent;
+  expect(new Webhook(secret).verify(hook.body, flatHeaders(hook.headers))).toEqual(JSON.parse(hook.body));
+  expect(Object.keys(event).sort()).toEqual(['created_at', 'data', 'id', 'object', 'type']);
+  expect(event).toMatchObject({ id: expect.stringMatching(/^evt_/), object: 'event', created_at: expect.any(Number), data: { id: expect.stringMatching(/^video_/) } });
+  expect(hook.headers['webhook-id']).toBe(event.id);
+  return event;
+}
+
 describe('outbound webhooks', () => {
   it('sends video.completed in OpenAI\'s envelope, verifiable with the SDK and with standardwebhooks', async () => {
     const endpoint = await createEndpoint('/completed');
@@ -123,6 +135,56 @@ describe('outbound webhooks', () => {
     }
   });
 
+  it('sends video.cancelled for a cancel before submit and for a cancel-requested video the provider failed', async () => {
+    // One slot for this owner: while the first video holds it, the second cannot be submitted, so its cancel
+    // surely comes before any submit.
+    const owner = await stack.newUser();
+    await stack.db.updateTable('users').set({ maxInFlight: 1 }).where('id', '=', owner.id).execute();
+    const ownerClient = new OpenAI({ baseURL: stack.baseURL, apiKey: owner.apiKey, maxRetries: 0 });
+    const endpoint = await createEndpoint('/cancelled', ['video.cancelled'], ownerClient);
+    const create = (prompt: string) => ownerClient.videos.create({ model: 'sora-2', prompt, seconds: '4', size: '720x1280' });
+    const cancel = async (videoId: string) => {
+      const response = await fetch(`${stack.baseURL}/videos/${videoId}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${owner.apiKey}` } });
+      expect(response.status).toBe(200);
+      return await response.json() as { status: string; cancel_requested_at?: number | null };
+    };
+
+    const atProvider = await create('a cancel the provider fails anyway [[emulator:fail=error render_ms=1500]]');
+    await waitFor(async () => (await stack.db.selectFrom('videos').select('providerVideoId').where('id', '=', atProvider.id).executeTakeFirstOrThrow()).providerVideoId,
+      { what: 'the first video to reach the provider' });
+    const waiting = await create('a video that never reaches the provider');
+    expect(await cancel(waiting.id)).toMatchObject({ status: 'cancelled' });
+    expect((await cancel(atProvider.id)).status).not.toBe('cancelled');
+
+    const hooks = await receivedAt('/cancelled', 2);
+    const events = await Promise.all(hooks.map((hook) => verifiedEvent(hook, endpoint.signing_secret, ownerClient)));
+    const byVideo = new Map(events.map((event) => [event.data.id, event]));
+    expect(byVideo.get(waiting.id)).toMatchObject({ type: 'video.cancelled', data: { object: 'video', status: 'cancelled', reason: 'cancel_requested' } });
+    expect(byVideo.get(atProvider.id)).toMatchObject({ type: 'video.cancelled', data: { object: 'video', status: 'cancelled', reason: 'cancel_requested', code: 'internal_error' } });
+    const rows = await stack.db.selectFrom('videos').select(['id', 'status', 'providerVideoId', 'submitAttempts']).where('id', 'in', [waiting.id, atProvider.id]).execute();
+    expect(rows.find((row) => row.id === waiting.id)).toMatchObject({ status: 'cancelled', providerVideoId: null, submitAttempts: 0 });
+    expect(rows.find((row) => row.id === atProvider.id)).toMatchObject({ status: 'cancelled', providerVideoId: expect.any(String) });
+  });
+
+  it('sends video.stalled for a video the provider keeps in progress with no progress', async () => {
+    // A stack of its own: a short VIDEO_STALL_AFTER_MS would stall the busy videos of the other tests.
+    const stalling = await startStack('webhooks-delivery-stall', {
+      env: { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8', VIDEO_STALL_AFTER_MS: '500' },
+    });
+    try {
+      const stallClient = new OpenAI({ baseURL: stalling.baseURL, apiKey: stalling.user.apiKey, maxRetries: 0 });
+      const endpoint = await createEndpoint('/stalled', ['video.stalled'], stallClient);
+      const video = await stallClient.videos.create({ model: 'sora-2', prompt: 'stuck at the provider [[emulator:stall]]', seconds: '4', size: '720x1280' });
+      const [hook] = await receivedAt('/stalled', 1);
+      const event = await verifiedEvent(hook!, endpoint.signing_secret, stallClient);
+      expect(event).toMatchObject({ type: 'video.stalled', data: { id: video.id, object: 'video', status: 'in_progress', reason: 'no_progress' } });
+      const row = await stalling.db.selectFrom('videos').select(['status', 'stalledReason']).where('id', '=', video.id).executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'in_progress', stalledReason: 'no_progress' });
+    } finally {
+      await stalling.stop();
+    }
+  });
+
   it('sends a test event now with client.webhooks.test, and reports what the receiver answered', async () => {
     const endpoint = await createEndpoint('/test-event');
     const result = await client.webhooks.test(endpoint.id, { event_type: 'video.completed' });
@@ -165,8 +227,9 @@ describe('outbound webhooks', () => {
     expect(log.data).toHaveLength(3);
     expect(log.has_more).toBe(true);
     expect(log.data.every((a) => a.delivery_id === failedDelivery.id && a.status_code === 500 && a.response_body === 'answered 500' && a.delivery_state === 'failed')).toBe(true);
-    const ids = log.data.map((a) => Number(a.id.slice('attempt_'.length)));
-    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    const ids = log.data.map((a) => a.id);
+    expect(ids.every((id) => /^wha_[0-9a-f]{32}$/.test(id))).toBe(true);
+    expect(ids).toEqual([...ids].sort().reverse());
     const rest = await (await fetch(`${stack.baseURL}/webhook_endpoints/${endpoint.id}/deliveries?after=${log.last_id}`, { headers: auth })).json() as { data: unknown[]; has_more: boolean };
     expect(rest).toMatchObject({ has_more: false });
     expect(rest.data).toHaveLength(1);

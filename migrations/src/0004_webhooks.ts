@@ -69,8 +69,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .where(sql.ref('state'), '=', 'pending').execute();
 
   // Every HTTP attempt of a delivery: what the receiver answered (or why there was no answer), kept capped.
+  // Ids like every other (`wha_…`, time-ordered): a counter would tell every user how many deliveries all make.
   await db.schema.createTable('webhook_delivery_attempts')
-    .addColumn('id', 'bigserial', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('delivery_id', 'text', (c) => c.notNull().references('webhook_deliveries.id').onDelete('cascade'))
     .addColumn('attempted_at', 'timestamptz', (c) => c.notNull())
     .addColumn('status_code', 'integer')

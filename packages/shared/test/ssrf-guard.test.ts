@@ -1,11 +1,12 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   ConfigError,
   InvalidRequestError,
   loadConfig,
   postToWebhook,
   resolveWebhookTarget,
+  WEBHOOK_LOOKUP_TIMEOUT_MS,
   webhookUrlPolicyOf,
   WebhookUrlRefusedError,
   type WebhookHostLookup,
@@ -219,5 +220,40 @@ describe('config', () => {
 
   it('refuses a WEBHOOK_ALLOW_HTTP that is not true or false', () => {
     expect(() => loadConfig({ WEBHOOK_ALLOW_HTTP: 'yes' })).toThrow(/WEBHOOK_ALLOW_HTTP/);
+  });
+});
+
+describe('a slow resolver', () => {
+  const publicAfter = (delayMs: number): WebhookHostLookup => () =>
+    new Promise((resolve) => setTimeout(() => resolve([{ address: '93.184.215.14', family: 4 }]), delayMs));
+
+  it('is given up on after the lookup bound, with a refusal that says so', async () => {
+    const started = performance.now();
+    const error = await refusal(resolveWebhookTarget('https://hooks.example.com/', closed, { lookup: publicAfter(2_000), lookupTimeoutMs: 200 }));
+    expect(error.message).toBe('Invalid webhook URL: the host could not be resolved within 200 ms.');
+    expect(error.code).toBe('invalid_webhook_url');
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
+
+  it('still counts when it answers inside the bound', async () => {
+    await expect(resolveWebhookTarget('https://hooks.example.com/', closed, { lookup: publicAfter(20), lookupTimeoutMs: 1_000 }))
+      .resolves.toMatchObject({ address: '93.184.215.14' });
+  });
+
+  it('is bounded by WEBHOOK_LOOKUP_TIMEOUT_MS (5 s) when no bound is given', async () => {
+    expect(WEBHOOK_LOOKUP_TIMEOUT_MS).toBe(5_000);
+    vi.useFakeTimers();
+    try {
+      let settled = false;
+      const outcome = resolveWebhookTarget('https://hooks.example.com/', closed, { lookup: () => new Promise<never>(() => {}) })
+        .finally(() => { settled = true; });
+      const refused = refusal(outcome);
+      await vi.advanceTimersByTimeAsync(WEBHOOK_LOOKUP_TIMEOUT_MS - 1);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await refused).message).toMatch(/within 5000 ms/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -29,6 +29,13 @@ describe('signWebhook / verifyWebhook', () => {
     }
   });
 
+  it('answers undefined for a signed body that is not JSON, so the caller refuses it as not an event rather than as forged', () => {
+    const msg = { id: 'evt_2', timestamp: Math.floor(Date.now() / 1000), body: 'garbage' };
+    expect(verifyWebhook(msg.body, webhookHeaders(msg, [SPEC.secret]), SPEC.secret)).toBeUndefined();
+    const other = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+    expect(() => verifyWebhook(msg.body, webhookHeaders(msg, [other]), SPEC.secret)).toThrow();
+  });
+
   it('refuses a changed body, a wrong secret and an old timestamp', () => {
     const msg = { id: 'evt_2', timestamp: Math.floor(Date.now() / 1000), body: '{"a":1}' };
     const headers = webhookHeaders(msg, [SPEC.secret]);

@@ -3,7 +3,7 @@
 import Fastify, { LogController } from 'fastify';
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
-import { defaultBudgetLimits, type Config, type Db, type Logger, type Storage, type VideoQueues } from '@sora-studio/shared';
+import { defaultBudgetLimits, type Config, type Db, type Logger, type Storage, type VideoQueues, type WebhookHostResolver } from '@sora-studio/shared';
 import { adminVideoRoutes } from './admin/admin-video.routes.ts';
 import { adminWebhookEndpointRoutes } from './admin/admin-webhook-endpoint.routes.ts';
 import { createAdminVideoService } from './admin/admin-video.service.ts';
@@ -57,6 +57,8 @@ export interface AppDeps {
   queues: VideoQueues;
   storage: Storage;
   logger: Logger;
+  /** Tests only: a slow or scripted resolver for webhook URLs. */
+  webhookHostResolver?: WebhookHostResolver;
 }
 
 /** A JSON body may carry an upload-sized image inline as a base64 data URL, plus the rest of the request. */
@@ -72,7 +74,7 @@ export function buildApp(deps: AppDeps) {
   const bodyLimit = jsonBodyLimit(config);
   const uploadLimits = { maxFileBytes: config.MAX_UPLOAD_BYTES, maxFieldsBytes: config.MAX_FORM_FIELDS_BYTES };
   const usage = createUsageService({ db });
-  const webhookEndpoints = createWebhookEndpointService({ config, db });
+  const webhookEndpoints = createWebhookEndpointService({ config, db, webhookHostResolver: deps.webhookHostResolver });
   const app = Fastify({
     loggerInstance: deps.logger,
     genReqId: requestIdOf,

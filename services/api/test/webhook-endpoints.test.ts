@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENT_TYPES } from '@sora-studio/shared';
 import type { TestUser } from '@sora-studio/testkit';
 import { MAX_WEBHOOK_ENDPOINTS_PER_USER } from '../src/webhooks/webhook-endpoint.service.ts';
-import { ADMIN_KEY, call, expectApiError, startApi, type ApiHarness } from './api-harness.ts';
+import { ADMIN_KEY, call, expectApiError, listenLocally, startApi, twinApp, type ApiHarness } from './api-harness.ts';
 
 let api: ApiHarness;
 let alice: TestUser;
@@ -70,6 +70,14 @@ describe('create, retrieve, update, list, delete with client.webhooks', () => {
     const { signing_secret: secret, ...withoutSecret } = created;
     expect(retrieved).toEqual(withoutSecret);
     expect(JSON.stringify(retrieved)).not.toContain(secret.slice('whsec_'.length, -4));
+  });
+
+  it('keeps the url as the URL parser reads it: spaces trimmed, scheme lower-cased, IP notations made canonical', async () => {
+    const created = await sdk.webhooks.create({ name: 'canonical', url: ' HTTPS://127.0.0.1:9/hooks ', event_types: ['video.completed'] });
+    expect(created.url).toBe('https://127.0.0.1:9/hooks');
+    const updated = await sdk.webhooks.update(created.id, { url: 'HTTPS://0x7f.1:9/Hooks' });
+    expect(updated.url).toBe('https://127.0.0.1:9/Hooks');
+    await sdk.webhooks.delete(created.id);
   });
 
   it('gives every endpoint its own secret', async () => {
@@ -264,6 +272,63 @@ describe('bad input is a 400 in OpenAI\'s shape naming the field', () => {
 
   it('an id longer than any we make, in the path', async () => {
     expectApiError(await asAlice('GET', `/v1/webhook_endpoints/whe_${'0'.repeat(200)}`), 400, 'webhook_endpoint_id');
+  });
+});
+
+describe('a host name that resolves too slowly', () => {
+  it('answers 400 invalid_webhook_url within the lookup bound instead of hanging the create', async () => {
+    let lookups = 0;
+    // A resolver that never answers: only the guard's own bound can end the request.
+    const neverAnswers = () => { lookups += 1; return new Promise<never>(() => {}); };
+    const twin = twinApp(api, { webhookHostResolver: { lookup: neverAnswers, lookupTimeoutMs: 300 } });
+    try {
+      const origin = await listenLocally(twin);
+      const started = performance.now();
+      const created = await call({ origin }, 'POST', '/v1/webhook_endpoints', {
+        key: alice.apiKey, json: { name: 'slow', url: 'https://hooks.slow-dns.example.com/in', event_types: ['video.completed'] },
+      });
+      const elapsedMs = performance.now() - started;
+      expectApiError(created, 400, 'url');
+      expect(created.body.error.code).toBe('invalid_webhook_url');
+      expect(created.body.error.message).toMatch(/could not be resolved within 300 ms/);
+      expect(lookups).toBe(1);
+      expect(elapsedMs).toBeGreaterThanOrEqual(290);
+      expect(elapsedMs).toBeLessThan(3_000);
+      expect(await api.db.selectFrom('webhookEndpoints').select('id').where('userId', '=', alice.id).execute()).toEqual([]);
+    } finally {
+      await twin.close();
+    }
+  });
+});
+
+describe('re-enabling a disabled endpoint', () => {
+  async function disabledEndpoint() {
+    const endpoint = await createEndpoint();
+    const when = new Date(Date.now() - 60_000);
+    await api.db.updateTable('webhookEndpoints').set({ disabledAt: when, disabledReason: 'failing', failingSince: new Date(Date.now() - 3_600_000) })
+      .where('id', '=', endpoint.id).execute();
+    return endpoint;
+  }
+  const stateOf = (id: string) => api.db.selectFrom('webhookEndpoints').select(['disabledAt', 'disabledReason', 'failingSince'])
+    .where('id', '=', id).executeTakeFirstOrThrow();
+
+  const changes: [string, Parameters<OpenAI['webhooks']['update']>[1]][] = [
+    ['a new url', { url: 'https://127.0.0.2:9/hooks' }],
+    ['new event types', { event_types: ['video.completed'] }],
+  ];
+  it.each(changes)('%s clears disabled_at, disabled_reason and failing_since', async (_name, change) => {
+    const endpoint = await disabledEndpoint();
+    expect((await asAlice('GET', `/v1/webhook_endpoints/${endpoint.id}`)).body).toMatchObject({ disabled_reason: 'failing' });
+    const updated = await sdk.webhooks.update(endpoint.id, change);
+    expect(updated).toMatchObject({ disabled_at: null, disabled_reason: null });
+    expect(await stateOf(endpoint.id)).toEqual({ disabledAt: null, disabledReason: null, failingSince: null });
+  });
+
+  it('a rename, or the same url and event types again, leaves it disabled', async () => {
+    const endpoint = await disabledEndpoint();
+    const renamed = await sdk.webhooks.update(endpoint.id, { name: 'renamed', url: RECEIVER, event_types: ['video.failed', 'video.completed'] });
+    expect(renamed).toMatchObject({ name: 'renamed', disabled_reason: 'failing', disabled_at: expect.any(Number) });
+    expect(await stateOf(endpoint.id)).toMatchObject({ disabledReason: 'failing', failingSince: expect.any(Date) });
   });
 });
 

@@ -1,5 +1,5 @@
 // The delivery side of the webhook endpoints API: sending a test event (OpenAI's `client.webhooks.test`),
-// the delivery log (every attempt, newest first) and redelivery. Attempt ids are `attempt_<n>`.
+// the delivery log (every attempt, newest first) and redelivery. Attempt ids are `wha_…`, time-ordered.
 import { z } from 'zod';
 import { WebhookEventTypeSchema } from '../webhooks/webhook-event-types.ts';
 import { IdSchema } from './video.schemas.ts';
@@ -17,10 +17,8 @@ export const WebhookEndpointTestResultSchema = z.object({
 });
 export type WebhookEndpointTestResult = z.infer<typeof WebhookEndpointTestResultSchema>;
 
-export const ATTEMPT_ID_PREFIX = 'attempt_';
-
 export const ListWebhookDeliveriesQuerySchema = z.object({
-  after: z.string().regex(/^attempt_\d{1,18}$/, 'must be an attempt id from this list (attempt_…)').optional(),
+  after: z.string().regex(/^wha_[0-9a-f]{32}$/, 'must be an attempt id from this list (wha_…)').optional(),
   limit: z.string().regex(/^\d{1,6}$/, 'must be a whole number in decimal digits').transform(Number).pipe(z.number().min(1).max(100)).default(20),
 });
 export type ListWebhookDeliveriesQuery = z.infer<typeof ListWebhookDeliveriesQuerySchema>;

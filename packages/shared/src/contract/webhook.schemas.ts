@@ -16,7 +16,10 @@ const WebhookNameSchema = z.string().trim()
 
 const WebhookUrlSchema = z.string()
   .max(MAX_WEBHOOK_URL_CHARS, `url must be at most ${MAX_WEBHOOK_URL_CHARS} characters`)
-  .refine((value) => URL.canParse(value), 'url must be an absolute URL, such as https://example.com/webhooks');
+  .refine((value) => URL.canParse(value), 'url must be an absolute URL, such as https://example.com/webhooks')
+  // Stored and echoed as the URL parser reads it (spaces trimmed, host lower-cased, %-escapes and IP notations
+  // made canonical), which is also what the SSRF guard checks and the sender connects to.
+  .transform((value) => new URL(value).href);
 
 const EventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES, {
   error: `unknown event type; the known ones are ${WEBHOOK_EVENT_TYPES.join(', ')} (GET /v1/webhook_event_types)`,

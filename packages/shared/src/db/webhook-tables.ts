@@ -57,7 +57,8 @@ export interface WebhookDeliveriesTable {
 }
 
 export interface WebhookDeliveryAttemptsTable {
-  id: Generated<number>;
+  /** `wha_…`: time-ordered, so the log pages by id. */
+  id: string;
   deliveryId: string;
   attemptedAt: Date;
   statusCode: number | null;

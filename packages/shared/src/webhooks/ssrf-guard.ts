@@ -32,7 +32,16 @@ export interface ResolvedAddress {
 /** Resolves a host name to all of its addresses; replaceable so tests can play a rebinding resolver. */
 export type WebhookHostLookup = (hostname: string) => Promise<readonly ResolvedAddress[]>;
 
+/** How a host name is resolved and how long that may take; both default to the system's resolver and 5 s. */
+export interface WebhookHostResolver {
+  lookup?: WebhookHostLookup;
+  lookupTimeoutMs?: number;
+}
+
 export const MAX_WEBHOOK_URL_LENGTH = 2_048;
+/** How long a host name may take to resolve: the system resolver's own retries can run far longer, and an
+ * endpoint create or update waits on it. */
+export const WEBHOOK_LOOKUP_TIMEOUT_MS = 5_000;
 
 /** Refusals say why in terms of what the client sent, never which internal address a name resolved to. */
 export class WebhookUrlRefusedError extends InvalidRequestError {
@@ -55,10 +64,10 @@ const systemLookup: WebhookHostLookup = (hostname) => dnsLookup(hostname, { all:
 export async function resolveWebhookTarget(
   url: string,
   policy: WebhookUrlPolicy,
-  options: { lookup?: WebhookHostLookup } = {},
+  options: WebhookHostResolver = {},
 ): Promise<WebhookTarget> {
   const parsed = parseWebhookUrl(url, policy);
-  const addresses = await addressesOf(parsed.hostname, options.lookup ?? systemLookup);
+  const addresses = await addressesOf(parsed.hostname, options.lookup ?? systemLookup, options.lookupTimeoutMs ?? WEBHOOK_LOOKUP_TIMEOUT_MS);
   const allowed = policy.allowedCidrs.map((cidr) => ipaddr.parseCIDR(cidr));
   const checked = addresses.map((address) => classify(address, allowed));
   // Any refused address refuses the name: a resolver that answers public-then-private must not get a say
@@ -92,20 +101,36 @@ function stripBrackets(hostname: string): string {
   return hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
 }
 
-async function addressesOf(hostname: string, lookup: WebhookHostLookup): Promise<(ipaddr.IPv4 | ipaddr.IPv6)[]> {
+async function addressesOf(hostname: string, lookup: WebhookHostLookup, timeoutMs: number): Promise<(ipaddr.IPv4 | ipaddr.IPv6)[]> {
   const literal = stripBrackets(hostname);
   if (isIP(literal)) return [ipaddr.parse(literal)];
-  let answers: readonly ResolvedAddress[];
+  let answers: readonly ResolvedAddress[] | typeof LOOKUP_TIMED_OUT;
   try {
-    answers = await lookup(hostname);
+    answers = await withinTime(lookup(hostname), timeoutMs);
   } catch {
     throw new WebhookUrlRefusedError('the host could not be resolved');
   }
+  if (answers === LOOKUP_TIMED_OUT) throw new WebhookUrlRefusedError(`the host could not be resolved within ${timeoutMs} ms`);
   // A resolver answering something that is not an address is treated like no answer at all.
   return answers.map((answer) => {
     if (!ipaddr.isValid(answer.address) || isIP(answer.address) === 0) throw new WebhookUrlRefusedError('the host could not be resolved');
     return ipaddr.parse(answer.address);
   });
+}
+
+const LOOKUP_TIMED_OUT = Symbol('lookup timed out');
+
+/** node:dns lookups cannot be cancelled, so we stop waiting instead; the late answer is dropped. */
+async function withinTime<T>(work: Promise<T>, timeoutMs: number): Promise<T | typeof LOOKUP_TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<typeof LOOKUP_TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(LOOKUP_TIMED_OUT), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 interface CheckedAddress {

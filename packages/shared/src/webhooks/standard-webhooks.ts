@@ -41,7 +41,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 }
 
 /**
- * Checks a received webhook and returns its parsed JSON body. Throws WebhookVerificationError on a missing
+ * Checks a received webhook and returns its parsed JSON body (undefined when the signed body is not JSON). Throws WebhookVerificationError on a missing
  * header, a bad signature, or a timestamp more than `toleranceSeconds` (at most 300, the library's window)
  * away from now.
  */
@@ -56,7 +56,15 @@ export function verifyWebhook(
     const single = headerValue(value);
     if (single !== undefined) flat[name.toLowerCase()] = single;
   }
-  const payload = new Webhook(secret).verify(body, flat);
+  let payload: unknown;
+  try {
+    payload = new Webhook(secret).verify(body, flat);
+  } catch (error) {
+    // The library parses the body only once the signature matched, so a SyntaxError is a signed body that is
+    // not JSON: the sender's mistake, not a forgery. The caller's schema refuses `undefined` as not an event.
+    if (!(error instanceof SyntaxError)) throw error;
+    payload = undefined;
+  }
   const timestamp = Number(flat['webhook-timestamp']);
   if (Math.abs(Date.now() / 1000 - timestamp) > toleranceSeconds) {
     throw new WebhookVerificationError('Message timestamp outside the tolerance');

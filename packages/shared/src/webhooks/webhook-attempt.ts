@@ -96,6 +96,7 @@ async function recordAttempt(trx: Transaction<Database>, input: RecordInput): Pr
   const now = input.clock();
   const delivery = await trx.selectFrom('webhookDeliveries').select(['state', 'attempts']).where('id', '=', input.deliveryId).forUpdate().executeTakeFirstOrThrow();
   await trx.insertInto('webhookDeliveryAttempts').values({
+    id: newId('wha', input.attemptedAt.getTime()),
     deliveryId: input.deliveryId,
     attemptedAt: input.attemptedAt,
     statusCode: result.statusCode,

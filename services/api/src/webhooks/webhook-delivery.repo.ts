@@ -2,7 +2,7 @@
 // of an endpoint. Callers have already checked that the endpoint is the caller's (findOwnedEndpoint).
 import type { Db } from '@sora-studio/shared';
 
-export async function listEndpointAttempts(db: Db, endpointId: string, opts: { beforeAttemptId: number | null; limit: number }) {
+export async function listEndpointAttempts(db: Db, endpointId: string, opts: { beforeAttemptId: string | null; limit: number }) {
   let select = db.selectFrom('webhookDeliveryAttempts as a')
     .innerJoin('webhookDeliveries as d', 'd.id', 'a.deliveryId')
     .innerJoin('webhookEvents as e', 'e.id', 'd.eventId')

@@ -5,7 +5,7 @@
 // timed out, blocked URL) is a 400 `webhook_test_failed` naming why. Redelivery puts the delivery back to
 // pending with a fresh retry schedule and queues it now: the same event, so the same webhook-id.
 import {
-  ATTEMPT_ID_PREFIX, attemptWebhookDelivery, ConflictError, endpointDisabledData, enqueueDeliverWebhook, InvalidRequestError, newId, notFound,
+  attemptWebhookDelivery, ConflictError, endpointDisabledData, enqueueDeliverWebhook, InvalidRequestError, newId, notFound,
   type Config, type Db, type ListWebhookDeliveriesQuery, type VideoQueues, type WebhookDeliveryAttemptObject, type WebhookDeliveryObject,
   type WebhookEndpointTestResult, type WebhookEventType,
 } from '@sora-studio/shared';
@@ -41,7 +41,7 @@ function sampleData(type: WebhookEventType, endpoint: { id: string; url: string 
 function toAttemptObject(row: EndpointAttemptRow): WebhookDeliveryAttemptObject & { id: string } {
   return {
     object: 'webhook_delivery.attempt',
-    id: `${ATTEMPT_ID_PREFIX}${row.id}`,
+    id: row.id,
     delivery_id: row.deliveryId,
     event_id: row.eventId,
     event_type: row.eventType,
@@ -99,8 +99,7 @@ export function createWebhookDeliveryService(deps: WebhookDeliveryServiceDeps) {
 
     async listAttempts(ctx: CallerContext, endpointId: string, query: ListWebhookDeliveriesQuery): Promise<ListPage<WebhookDeliveryAttemptObject>> {
       await ownedEndpoint(ctx.userId, endpointId);
-      const before = query.after ? Number(query.after.slice(ATTEMPT_ID_PREFIX.length)) : null;
-      const rows = await listEndpointAttempts(deps.db, endpointId, { beforeAttemptId: before, limit: query.limit });
+      const rows = await listEndpointAttempts(deps.db, endpointId, { beforeAttemptId: query.after ?? null, limit: query.limit });
       return listPage(rows.map(toAttemptObject), query.limit, (row) => row);
     },
 

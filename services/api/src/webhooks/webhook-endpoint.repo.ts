@@ -80,7 +80,7 @@ export async function lockOwnedEndpoint(trx: Trx, userId: string, endpointId: st
     .executeTakeFirst();
 }
 
-export type EndpointPatch = Partial<Pick<WebhookEndpointsTable, 'name' | 'url' | 'eventTypes'>>;
+export type EndpointPatch = Partial<Pick<WebhookEndpointsTable, 'name' | 'url' | 'eventTypes' | 'disabledAt' | 'disabledReason' | 'failingSince'>>;
 
 export async function updateEndpoint(trx: Trx, endpointId: string, patch: EndpointPatch): Promise<void> {
   await trx.updateTable('webhookEndpoints').set({ ...patch, updatedAt: sql<Date>`now()` }).where('id', '=', endpointId).execute();

@@ -6,7 +6,7 @@ import {
   InvalidRequestError, newId, newWebhookSecret, notFound, resolveWebhookTarget, webhookUrlPolicyOf, WEBHOOK_EVENT_TYPES,
   type Config, type CreateWebhookEndpointBody, type Db, type ListAdminWebhookEndpointsQuery, type ListWebhookEndpointsQuery,
   type RotateWebhookSecretBody, type UpdateWebhookEndpointBody, type AdminWebhookEndpointObject, type WebhookEndpointObject,
-  type WebhookEndpoint, type WebhookEndpointWithSecret,
+  type WebhookEndpoint, type WebhookEndpointWithSecret, type WebhookHostResolver,
 } from '@sora-studio/shared';
 import type { CallerContext } from '../caller-context.ts';
 import type { IdempotencyClaim } from '../idempotency/idempotency.service.ts';
@@ -25,6 +25,8 @@ export const OLD_SECRET_OVERLAP_MS = 24 * 3600_000;
 export interface WebhookEndpointServiceDeps {
   config: Config;
   db: Db;
+  /** The system resolver with its 5 s bound unless a test plays a slow or rebinding one. */
+  webhookHostResolver?: WebhookHostResolver;
 }
 
 const notFoundEndpoint = (endpointId: string) => notFound('webhook_endpoint', endpointId);
@@ -39,11 +41,16 @@ function sameTypes(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** What an update really changes: a field given with its current value changes nothing (and not `updated_at`). */
-function changesOf(current: Pick<WebhookEndpoint, 'name' | 'url' | 'eventTypes'>, body: UpdateWebhookEndpointBody): EndpointPatch {
+function changesOf(current: Pick<WebhookEndpoint, 'name' | 'url' | 'eventTypes' | 'disabledAt'>, body: UpdateWebhookEndpointBody): EndpointPatch {
   const patch: EndpointPatch = {};
   if (body.name !== undefined && body.name !== current.name) patch.name = body.name;
   if (body.url !== undefined && body.url !== current.url) patch.url = body.url;
   if (body.event_types !== undefined && !sameTypes(body.event_types, current.eventTypes)) patch.eventTypes = body.event_types;
+  // A new URL or a new set of events is the owner's answer to whatever disabled the endpoint, so it
+  // receives again, with a fresh failure clock. A rename alone is no such answer.
+  if (current.disabledAt !== null && (patch.url !== undefined || patch.eventTypes !== undefined)) {
+    Object.assign(patch, { disabledAt: null, disabledReason: null, failingSince: null } satisfies EndpointPatch);
+  }
   return patch;
 }
 
@@ -52,7 +59,7 @@ export function createWebhookEndpointService(deps: WebhookEndpointServiceDeps) {
 
   /** Throws WebhookUrlRefusedError (400, param `url`) for a URL the sender would refuse. */
   async function checkUrl(url: string): Promise<void> {
-    await resolveWebhookTarget(url, policy);
+    await resolveWebhookTarget(url, policy, deps.webhookHostResolver);
   }
 
   async function ownedEndpoint(userId: string, endpointId: string): Promise<WebhookEndpointRow> {
