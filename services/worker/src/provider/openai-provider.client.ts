@@ -42,7 +42,7 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions): ProviderClien
       if (!response.body) throw new Error(`The provider sent no body for the ${variant} of ${providerVideoId}`);
       const length = response.headers.get('content-length');
       return {
-        body: response.body,
+        body: bodyOf(response),
         contentType: response.headers.get('content-type') ?? FALLBACK_CONTENT_TYPES[variant],
         contentLength: length === null ? null : Number(length),
       };
@@ -50,6 +50,17 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions): ProviderClien
     remixVideo: (providerVideoId, prompt, request) => classified(async () =>
       toProviderVideo(await client.videos.remix(providerVideoId, { prompt }, idempotent(request)))),
   };
+}
+
+/**
+ * The response's body, read through a generator that holds the Response itself. undici cancels the body of a
+ * Response that is garbage-collected before its body is read (a FinalizationRegistry), and the stream is not
+ * read until storage has opened its file: returning `response.body` alone let a busy process collect the
+ * Response in that window, and the download ended early with 0 bytes.
+ */
+async function* bodyOf(response: Response): AsyncGenerator<Uint8Array> {
+  const body = response.body!;
+  for await (const chunk of body) yield chunk;
 }
 
 async function classified<T>(call: () => Promise<T>): Promise<T> {
