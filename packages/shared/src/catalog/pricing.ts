@@ -40,18 +40,25 @@ export function resolveVideoShape(
 }
 
 /**
- * The cost of a video of this shape. Used for the estimate at submit and, with what the provider
- * actually delivered, for settlement; a size the catalogue does not price is an error, never a guess.
+ * The cost of a video of this shape, or null when the catalogue has no price for it: never a guess. The
+ * worker settles with this (a delivery we cannot price is not a client's mistake); requests use
+ * priceVideoMicros, which says what was wrong.
  */
+export function findPriceMicros(catalog: ModelCatalog, shape: VideoShape): number | null {
+  const spec = hasModel(catalog, shape.model) ? catalog.models[shape.model] : undefined;
+  const perSecond = spec ? pricePerSecondOf(spec, shape.size) : undefined;
+  const seconds = Number(shape.seconds);
+  if (perSecond === undefined || !Number.isSafeInteger(seconds) || seconds <= 0) return null;
+  return perSecond * seconds;
+}
+
+/** The cost of a requested video of this shape; a shape the catalogue does not price is a client error. */
 export function priceVideoMicros(catalog: ModelCatalog, shape: VideoShape): number {
+  const price = findPriceMicros(catalog, shape);
+  if (price !== null) return price;
   const spec = findModel(catalog, shape.model);
-  const perSecond = pricePerSecondOf(spec, shape.size);
-  if (perSecond === undefined) {
+  if (pricePerSecondOf(spec, shape.size) === undefined) {
     throw new InvalidRequestError(`No price for size '${shape.size}' of model '${shape.model}'.`, { param: 'size', code: 'invalid_size' });
   }
-  const seconds = Number(shape.seconds);
-  if (!Number.isSafeInteger(seconds) || seconds <= 0) {
-    throw new InvalidRequestError(`Invalid seconds '${shape.seconds}'.`, { param: 'seconds', code: 'invalid_seconds' });
-  }
-  return perSecond * seconds;
+  throw new InvalidRequestError(`Invalid seconds '${shape.seconds}'.`, { param: 'seconds', code: 'invalid_seconds' });
 }

@@ -1,6 +1,6 @@
 // What the provider delivered, and its price. Settlement prices what was delivered, not what was asked, so
 // both the poll that sees `completed` and a replayed submit that is answered `completed` record it here.
-import { InvalidRequestError, priceVideoMicros, type ModelCatalog, type Video } from '@sora-studio/shared';
+import { findPriceMicros, type ModelCatalog, type Video } from '@sora-studio/shared';
 import type { ProviderVideo } from '../provider/provider-client.ts';
 
 /** The delivered seconds and size of a completed provider video; seconds it did not state as a whole number are null. */
@@ -13,11 +13,5 @@ export function deliveredShapeOf(answer: Pick<ProviderVideo, 'seconds' | 'size'>
  * HTTP error: a client did nothing wrong when a provider delivers a size we do not price. */
 export function deliveredPriceMicros(catalog: ModelCatalog, video: Pick<Video, 'model' | 'deliveredSeconds' | 'deliveredSize'>): number | null {
   if (video.deliveredSeconds === null || video.deliveredSize === null) return null;
-  try {
-    return priceVideoMicros(catalog, { model: video.model, size: video.deliveredSize, seconds: String(video.deliveredSeconds) });
-  } catch (error) {
-    // The catalogue's way of saying "no price for this" is the error it gives a client asking for it.
-    if (error instanceof InvalidRequestError) return null;
-    throw error;
-  }
+  return findPriceMicros(catalog, { model: video.model, size: video.deliveredSize, seconds: String(video.deliveredSeconds) });
 }
