@@ -108,7 +108,9 @@ describe('the worker process', () => {
     // Killed in the window: the provider says completed, and nothing is settled yet.
     expect(await readVideo(testDb.db, video.id)).toMatchObject({ status: 'in_progress', providerStatus: 'completed' });
     expect(await findVideoLedger(testDb.db, video.id)).toEqual({ reserve: video.estimatedCostMicros });
-    expect(await (await world.queues.pipeline.getJob(video.id))?.getState()).toBe('active');
+    // Active (finalize downloading) or delayed (a download retry of finalize's budget): either way the job holds
+    // the video between the provider's completion and the settlement. Which one depends on the machine's load.
+    expect(['active', 'delayed']).toContain(await (await world.queues.pipeline.getJob(video.id))?.getState());
 
     const second = await spawnWorker();
     const done = await world.waitForStatus(video.id, 'completed', 30_000);
