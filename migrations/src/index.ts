@@ -5,12 +5,14 @@ import * as foundation from './0001_foundation.ts';
 import * as moneyAndTenancy from './0002_money_and_tenancy.ts';
 import * as videoStalls from './0003_video_stalls.ts';
 import * as webhooks from './0004_webhooks.ts';
+import * as assetLifecycle from './0005_asset_lifecycle.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_money_and_tenancy': moneyAndTenancy,
   '0003_video_stalls': videoStalls,
   '0004_webhooks': webhooks,
+  '0005_asset_lifecycle': assetLifecycle,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- runs before any typed view exists

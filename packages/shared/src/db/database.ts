@@ -80,7 +80,12 @@ export interface VideosTable {
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
   completedAt: Date | null;
+  /** When the retention sweeper may remove the stored assets (ASSET_RETENTION_SECONDS after completion); null keeps them. */
   expiresAt: Date | null;
+  /** When the provider drops its own copy of the downloads (its `expires_at`), as the last poll reported it. */
+  providerExpiresAt: Date | null;
+  /** When the retention sweeper removed the stored assets; content requests then answer 404 video_expired. */
+  assetsPurgedAt: Date | null;
   deletedAt: Date | null;
 }
 
@@ -168,6 +173,12 @@ export interface IdempotencyKeysTable {
   expiresAt: Date;
 }
 
+/** An upload written to storage before its video row exists; the create's transaction removes the row. */
+export interface StorageUploadsTable {
+  storageKey: string;
+  createdAt: CreatedAt;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   actor: string;
@@ -190,6 +201,7 @@ export interface Database {
   budgetEvents: BudgetEventsTable;
   idempotencyKeys: IdempotencyKeysTable;
   auditLog: AuditLogTable;
+  storageUploads: StorageUploadsTable;
   webhookEndpoints: WebhookEndpointsTable;
   webhookSecrets: WebhookSecretsTable;
   webhookEvents: WebhookEventsTable;
@@ -223,7 +235,7 @@ export const databaseColumns: ColumnMap = {
     inputReferenceUrl: true, estimatedCostMicros: false, actualCostMicros: true, deliveredSeconds: true, deliveredSize: true,
     errorCode: true, errorMessage: true, metadata: false, requestId: true, submitAttempts: false, cancelRequestedAt: true, stalledAt: true,
     stalledReason: true, lastProgressAt: true, createdAt: false,
-    updatedAt: false, completedAt: true, expiresAt: true, deletedAt: true,
+    updatedAt: false, completedAt: true, expiresAt: true, providerExpiresAt: true, assetsPurgedAt: true, deletedAt: true,
   },
   videoAssets: { videoId: false, variant: false, storageKey: false, bytes: false, sha256: false, contentType: false, createdAt: false },
   videoEvents: { id: false, videoId: false, type: false, fromStatus: true, toStatus: true, data: false, requestId: true, createdAt: false },
@@ -240,6 +252,7 @@ export const databaseColumns: ColumnMap = {
     responseStatus: true, responseBody: true, createdAt: false, expiresAt: false,
   },
   auditLog: { id: false, actor: false, action: false, targetId: false, data: false, createdAt: false },
+  storageUploads: { storageKey: false, createdAt: false },
   webhookEndpoints: {
     id: false, userId: false, name: false, url: false, eventTypes: false, disabledAt: true, disabledReason: true, failingSince: true,
     createdAt: false, updatedAt: false, deletedAt: true,

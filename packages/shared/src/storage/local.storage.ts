@@ -6,7 +6,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StorageNotFoundError, type ByteRange, type ObjectStat, type Storage, type StoredObject } from './storage.ts';
+import { StorageNotFoundError, type ByteRange, type ObjectStat, type SignedUrlOptions, type Storage, type StoredObject } from './storage.ts';
 
 export interface LocalStorageOptions {
   root: string;
@@ -73,7 +73,7 @@ export class LocalStorage implements Storage {
     await rm(`${path}.meta`, { force: true });
   }
 
-  async signedUrl(key: string, expiresInSeconds: number): Promise<string> {
+  async signedUrl(key: string, { expiresInSeconds }: SignedUrlOptions): Promise<string> {
     const expires = Math.floor(Date.now() / 1000) + expiresInSeconds;
     const signature = signStorageKey(this.opts.signingSecret, key, expires);
     return `${this.opts.publicBaseUrl}/${key}?expires=${expires}&signature=${signature}`;

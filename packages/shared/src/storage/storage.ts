@@ -26,7 +26,17 @@ export interface Storage {
   stat(key: string): Promise<ObjectStat | null>;
   /** Removing a missing key is not an error: deletes are retried. */
   delete(key: string): Promise<void>;
-  signedUrl(key: string, expiresInSeconds: number): Promise<string>;
+  /**
+   * A URL that serves the object (whole or by Range) to anyone holding it, until it expires: a presigned GET
+   * for S3, an HMAC-signed `/files/...` URL served by the API for local disk. `downloadName` asks the server
+   * to answer with `Content-Disposition: attachment`.
+   */
+  signedUrl(key: string, opts: SignedUrlOptions): Promise<string>;
+}
+
+export interface SignedUrlOptions {
+  expiresInSeconds: number;
+  downloadName?: string;
 }
 
 export class StorageNotFoundError extends Error {

@@ -27,6 +27,10 @@ export interface VideoEventPayloads {
   'video.deleted': { status: VideoStatus };
   'video.stalled': { reason: StallReason; message: string; provider_status: string | null; progress: number };
   'video.unstalled': { reason: StallReason; stalled_for_ms: number; provider_status: string | null; progress: number };
+  /** The provider drops its downloads soon and our copy has not succeeded yet (issue 8). */
+  'video.asset_at_risk': { provider_expires_at: number; attempts: number; message: string };
+  /** The retention sweeper removed the stored assets; the row, its cost and its events stay. */
+  'video.assets_purged': { objects: number; bytes: number };
 }
 
 export type VideoEventType = keyof VideoEventPayloads;
