@@ -145,12 +145,36 @@ export const ConfigSchema = z.object({
   /** SSRF guard: comma-separated CIDRs a webhook URL may reach although they are not public, e.g. 127.0.0.0/8. */
   WEBHOOK_ALLOWED_CIDRS: webhookCidrList.default([]),
 
-  STORAGE_DRIVER: z.enum(['local']).default('local'),
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
   STORAGE_DIR: z.string().min(1).default('.data/storage'),
-  /** Signs storage URLs; generated per process when unset, which invalidates URLs on restart. */
+  /** Signs the local driver's `/files/...` URLs; generated per process when unset, which invalidates URLs on restart. */
   STORAGE_SIGNING_SECRET: z.string().min(16).optional(),
+  /** The s3 driver's bucket (required with STORAGE_DRIVER=s3), region, and endpoint for S3-compatible servers. */
+  S3_BUCKET: z.string().min(3).max(63).regex(/^[a-z0-9][a-z0-9.-]+[a-z0-9]$/, 'must be a valid S3 bucket name').optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((flag) => flag === 'true'),
+  /** Prepended to every object key (e.g. `sora/`), so one bucket can hold several deployments. */
+  S3_PREFIX: z.string().regex(/^([\w.-]+\/)*$/, 'must be empty or path segments ending in /').default(''),
+  /**
+   * When the SDK adds CRC checksums to uploads and checks them on downloads: `when_supported` (the SDK's
+   * default, for AWS S3) or `when_required` (for S3-compatible servers that refuse aws-chunked trailers).
+   * Unset: `when_required` when S3_ENDPOINT is set, `when_supported` otherwise.
+   */
+  S3_CHECKSUMS: z.enum(['when_supported', 'when_required']).optional(),
+  /** Lifetime of the URLs `GET /v1/videos/{id}/content_url` hands out. */
+  CONTENT_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
+  /** Where clients reach the API (e.g. https://studio.example.com); the local driver's signed URLs start with it. Unset: from the request. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** How long downloadable assets are kept after completion; 0 keeps them forever (expires_at null). */
   ASSET_RETENTION_SECONDS: z.coerce.number().int().min(0).default(0),
+  /** How often the asset sweepers run (expired assets, orphaned uploads), and how many videos or uploads one run handles. */
+  ASSET_SWEEP_INTERVAL_MS: positiveMs.default(60_000),
+  ASSET_SWEEP_BATCH: batch.default(200),
+  /** An upload no video row claimed after this long (its create failed or crashed) is removed. */
+  UPLOAD_ORPHAN_GRACE_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** A copy not done this close to the provider's expires_at writes `video.asset_at_risk`. */
+  ASSET_AT_RISK_MARGIN_SECONDS: z.coerce.number().int().min(1).default(600),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -169,6 +193,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       for (const key of OIDC_KEYS.filter((k) => config[k] === undefined)) {
         ctx.addIssue({ code: 'custom', path: [key], message: `is required when ${given.join(', ')} is set` });
       }
+    }
+    if (config.STORAGE_DRIVER === 's3' && config.S3_BUCKET === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE_DRIVER is s3' });
     }
   }).safeParse(present);
   if (result.success) return result.data;

@@ -11,5 +11,8 @@ export function createStorage(config: Config, publicBaseUrl: string): Storage {
         publicBaseUrl,
         signingSecret: config.STORAGE_SIGNING_SECRET ?? randomBytes(32).toString('hex'),
       });
+    case 's3':
+      // The s3 driver lands with issue 8 (packages/shared/src/storage/s3.storage.ts).
+      throw new Error('STORAGE_DRIVER=s3 is not available yet');
   }
 }
