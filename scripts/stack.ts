@@ -22,6 +22,7 @@ const files = {
   adminKey: join(dataDir, 'admin-api-key'),
   emulatorKey: join(dataDir, 'emulator-api-key'),
   providerWebhookSecret: join(dataDir, 'provider-webhook-secret'),
+  storageSigningSecret: join(dataDir, 'storage-signing-secret'),
   devCredentials: join(dataDir, 'dev-credentials.json'),
 };
 const READY_TIMEOUT_MS = 60_000;
@@ -58,10 +59,13 @@ await exitOnFailure(async () => {
   const providerWebhookSecret = plan.emulator && providerWebhooksWanted(process.env)
     ? keepSecret(files.providerWebhookSecret, process.env.PROVIDER_WEBHOOK_SECRET || process.env.EMULATOR_WEBHOOK_SECRET, 'whsec_', 'base64')
     : undefined;
+  // The API signs the local driver's /files URLs with it; a stable one keeps URLs handed out working across restarts.
+  const storageSigningSecret = keepSecret(files.storageSigningSecret, config.STORAGE_SIGNING_SECRET);
   const env = serviceEnvironments(plan, {
     adminApiKey: adminKey.value,
     emulatorApiKey: emulatorKey?.value,
     providerWebhookSecret: providerWebhookSecret?.value,
+    storageSigningSecret: storageSigningSecret.value,
     storageDir: process.env.STORAGE_DIR || join(dataDir, 'storage'),
   });
 

@@ -100,7 +100,7 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
   });
   const { config, testDb } = environment;
   const loggers = stackLoggers(options.logs ?? 'capture', config.LOG_LEVEL);
-  const storage = createStorage(config, 'http://127.0.0.1/storage');
+  const storage = createStorage(config);
 
   const apiDb = createDb(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
   const apiRedis = createRedis(config.REDIS_URL);

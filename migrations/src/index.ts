@@ -6,6 +6,7 @@ import * as moneyAndTenancy from './0002_money_and_tenancy.ts';
 import * as videoStalls from './0003_video_stalls.ts';
 import * as webhooks from './0004_webhooks.ts';
 import * as assetLifecycle from './0005_asset_lifecycle.ts';
+import * as sessions from './0006_sessions.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   '0003_video_stalls': videoStalls,
   '0004_webhooks': webhooks,
   '0005_asset_lifecycle': assetLifecycle,
+  '0006_sessions': sessions,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- runs before any typed view exists

@@ -49,6 +49,8 @@ export interface StackPlaces {
   emulatorApiKey: string | undefined;
   /** The secret the emulator signs its webhooks with and the API checks them with; absent when they are off. */
   providerWebhookSecret?: string | undefined;
+  /** Signs the local driver's /files URLs; kept in .data/ so the URLs handed out survive a restart. */
+  storageSigningSecret?: string | undefined;
   storageDir: string;
 }
 
@@ -61,6 +63,7 @@ export function serviceEnvironments(plan: StackPlan, places: StackPlaces): Recor
   const providerKey = places.emulatorApiKey === undefined ? {} : { PROVIDER_API_KEY: places.emulatorApiKey };
   const webhooks = plan.development ? devWebhookEnvironment(process.env) : {};
   const provider = providerWebhookEnvironments(plan, places.providerWebhookSecret);
+  const signing = places.storageSigningSecret === undefined ? {} : { STORAGE_SIGNING_SECRET: places.storageSigningSecret };
   return {
     emulator: {
       ...process.env,
@@ -69,7 +72,7 @@ export function serviceEnvironments(plan: StackPlan, places: StackPlaces): Recor
       EMULATOR_API_KEY: places.emulatorApiKey,
       ...provider.emulator,
     },
-    api: { ...common, ...webhooks, ...provider.api, ADMIN_API_KEY: places.adminApiKey },
+    api: { ...common, ...webhooks, ...provider.api, ADMIN_API_KEY: places.adminApiKey, ...signing },
     worker: { ...common, ...webhooks, ...provider.worker, ...providerKey },
   };
 }

@@ -118,6 +118,21 @@ export const ConfigSchema = z.object({
   OIDC_ISSUER: z.url().optional(),
   OIDC_AUDIENCE: z.string().min(1).optional(),
   OIDC_JWKS_URL: z.url().optional(),
+  /** Browser sign-in with OIDC (authorization code + PKCE) against OIDC_ISSUER: the client registered there. */
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** Absent for a public client (PKCE alone); present, it is sent with HTTP Basic to the token endpoint. */
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The callback registered with the issuer: https://<where clients reach the API>/v1/sessions/oidc/callback. */
+  OIDC_REDIRECT_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** true: an OIDC sign-in whose `sub` no user has creates that user (role user, default budgets). */
+  OIDC_JIT_USERS: z.enum(['true', 'false']).default('false').transform((flag) => flag === 'true'),
+
+  /** Browser sessions (the `sora_session` cookie): lifetime from sign-in, not extended by use. */
+  SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(12 * 3600),
+  /** true: the cookie is always `Secure`; otherwise only when the request came over https or PUBLIC_BASE_URL is https. */
+  SESSION_COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((flag) => flag === 'true'),
+  /** Sign-in attempts per minute per IP (API key exchanges and OIDC starts together). */
+  SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(10),
 
   /** Provider requests per second shared by every worker (BullMQ's queue-wide limiter). */
   PROVIDER_REQUESTS_PER_SECOND: z.coerce.number().int().positive().default(20),
@@ -153,6 +168,8 @@ export const ConfigSchema = z.object({
   S3_BUCKET: z.string().min(3).max(63).regex(/^[a-z0-9][a-z0-9.-]+[a-z0-9]$/, 'must be a valid S3 bucket name').optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** Where clients reach S3 when the services use an internal name (compose: http://seaweedfs:8333): presigned URLs name it. Unset: S3_ENDPOINT. */
+  S3_PUBLIC_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((flag) => flag === 'true'),
   /** Prepended to every object key (e.g. `sora/`), so one bucket can hold several deployments. */
   S3_PREFIX: z.string().regex(/^([\w.-]+\/)*$/, 'must be empty or path segments ending in /').default(''),
@@ -179,8 +196,28 @@ export const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema>;
 
-/** OIDC is all or nothing: naming some of its variables without the others is a mistake worth stopping for. */
-const OIDC_KEYS = ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL'] as const;
+/**
+ * OIDC comes in two parts, each all or nothing and each needing OIDC_ISSUER: bearer tokens (audience and key
+ * set) and browser sign-in (client id and redirect URL). Naming part of one is a mistake worth stopping for.
+ */
+const OIDC_PARTS = [['OIDC_AUDIENCE', 'OIDC_JWKS_URL'], ['OIDC_CLIENT_ID', 'OIDC_REDIRECT_URL']] as const;
+
+function checkOidcParts(config: Config, ctx: z.RefinementCtx): void {
+  for (const part of OIDC_PARTS) {
+    const given = part.filter((key) => config[key] !== undefined);
+    if (given.length === 0) continue;
+    for (const key of part.filter((k) => config[k] === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `is required when ${given.join(', ')} is set` });
+    }
+    if (config.OIDC_ISSUER === undefined) ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER'], message: `is required when ${given.join(', ')} is set` });
+  }
+  if (config.OIDC_ISSUER !== undefined && OIDC_PARTS.every((part) => part.every((key) => config[key] === undefined))) {
+    ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER'], message: 'needs OIDC_AUDIENCE and OIDC_JWKS_URL (bearer tokens), or OIDC_CLIENT_ID and OIDC_REDIRECT_URL (browser sign-in), or both' });
+  }
+  const loginGiven = config.OIDC_CLIENT_ID !== undefined;
+  if (!loginGiven && config.OIDC_CLIENT_SECRET !== undefined) ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_SECRET'], message: 'is only used with OIDC_CLIENT_ID' });
+  if (!loginGiven && config.OIDC_JIT_USERS) ctx.addIssue({ code: 'custom', path: ['OIDC_JIT_USERS'], message: 'is only used with OIDC_CLIENT_ID' });
+}
 
 export class ConfigError extends Error {}
 
@@ -188,12 +225,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const result = ConfigSchema.superRefine((config, ctx) => {
-    const given = OIDC_KEYS.filter((key) => config[key] !== undefined);
-    if (given.length > 0 && given.length < OIDC_KEYS.length) {
-      for (const key of OIDC_KEYS.filter((k) => config[k] === undefined)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `is required when ${given.join(', ')} is set` });
-      }
-    }
+    checkOidcParts(config, ctx);
     if (config.STORAGE_DRIVER === 's3' && config.S3_BUCKET === undefined) {
       ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE_DRIVER is s3' });
     }

@@ -67,9 +67,17 @@ export function advanceVideoJobOptions(videoId: string): JobsOptions {
   };
 }
 
-/** Housekeeping on a schedule: the reconciler that re-enqueues videos left without a job. */
+/**
+ * Housekeeping on a schedule: the reconciler that re-enqueues videos left without a job, and the asset
+ * sweepers (every ASSET_SWEEP_INTERVAL_MS): expired or deleted videos' stored objects, and uploads no video
+ * row claimed.
+ */
 export const MAINTENANCE_QUEUE = 'maintenance';
 export const RECONCILE_VIDEOS_JOB = 'reconcile-videos';
+export const SWEEP_EXPIRED_ASSETS_JOB = 'sweep-expired-assets';
+export const SWEEP_ORPHAN_UPLOADS_JOB = 'sweep-orphan-uploads';
+/** Deletes browser sessions that ended over a week ago (db/session.queries.ts), on the sweepers' interval. */
+export const DELETE_ENDED_SESSIONS_JOB = 'delete-ended-sessions';
 
 export interface VideoQueues {
   pipeline: Queue<AdvanceVideoPayload>;

@@ -1,9 +1,10 @@
 // The API as a Fastify instance that does not listen yet: server.ts listens, tests inject or listen on a
 // random port. Every dependency comes in through `deps`; every plugin and route is registered here.
+import cookie from '@fastify/cookie';
 import Fastify, { LogController } from 'fastify';
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
-import { defaultBudgetLimits, type Config, type Db, type Logger, type Storage, type VideoQueues, type WebhookHostResolver } from '@sora-studio/shared';
+import { defaultBudgetLimits, LocalStorage, type Config, type Db, type Logger, type Storage, type VideoQueues, type WebhookHostResolver } from '@sora-studio/shared';
 import { adminVideoRoutes } from './admin/admin-video.routes.ts';
 import { adminWebhookEndpointRoutes } from './admin/admin-webhook-endpoint.routes.ts';
 import { createAdminVideoService } from './admin/admin-video.service.ts';
@@ -15,6 +16,10 @@ import { ledgerCheckRoutes } from './admin/ledger-check.routes.ts';
 import { userRoutes } from './admin/user.routes.ts';
 import { createUserService } from './admin/user.service.ts';
 import { createBearerAuthenticator } from './auth/bearer-auth.ts';
+import { videoEventStreamPlugin } from './events/video-event-stream.plugin.ts';
+import type { VideoEventStreamOptions } from './events/video-event-stream.service.ts';
+import { signedFileRoutes } from './files/signed-file.routes.ts';
+import { createSignedFileService } from './files/signed-file.service.ts';
 import { healthRoutes, PROBE_PATHS } from './health/health.routes.ts';
 import { answerClientError, refuseConnect } from './http/client-error.ts';
 import { hostHeaderPlugin, NODE_HTTP_OPTIONS } from './http/host-header.ts';
@@ -34,11 +39,18 @@ import { providerWebhookRoutes } from './provider-webhooks/provider-webhook.rout
 import { createProviderWebhookService } from './provider-webhooks/provider-webhook.service.ts';
 import { videoQuoteRoutes } from './quotes/video-quote.routes.ts';
 import { createVideoQuoteService } from './quotes/video-quote.service.ts';
+import { oidcLoginRoutes } from './sessions/oidc-login.routes.ts';
+import { createOidcLoginService, oidcLoginSettingsOf } from './sessions/oidc-login.service.ts';
+import { sessionRoutes, sessionSignInRoutes } from './sessions/session.routes.ts';
+import { createSessionService } from './sessions/session.service.ts';
+import { createSignInLimit } from './sessions/sign-in-limit.ts';
 import { adminUsageRoutes } from './usage/admin-usage.routes.ts';
 import { usageRoutes } from './usage/usage.routes.ts';
 import { createUsageService } from './usage/usage.service.ts';
 import { videoCancelRoutes } from './videos/video-cancel.routes.ts';
 import { createVideoCancelService } from './videos/video-cancel.service.ts';
+import { videoContentUrlRoutes } from './videos/video-content-url.routes.ts';
+import { createVideoContentUrlService } from './videos/video-content-url.service.ts';
 import { videoContentRoutes } from './videos/video-content.routes.ts';
 import { createVideoContentService } from './videos/video-content.service.ts';
 import { multipartPlugin } from './videos/video-multipart.ts';
@@ -59,6 +71,8 @@ export interface AppDeps {
   logger: Logger;
   /** Tests only: a slow or scripted resolver for webhook URLs. */
   webhookHostResolver?: WebhookHostResolver;
+  /** Tests only: a short heartbeat, a small per-client queue for GET /v1/events. */
+  videoEventStream?: Partial<VideoEventStreamOptions>;
 }
 
 /** A JSON body may carry an upload-sized image inline as a base64 data URL, plus the rest of the request. */
@@ -95,6 +109,7 @@ export function buildApp(deps: AppDeps) {
   app.register(jsonBodyPlugin, { bodyLimit });
 
   app.register(requestIdPlugin);
+  app.register(cookie);
   app.register(hostHeaderPlugin);
   app.register(securityHeadersPlugin);
   app.register(errorHandlerPlugin);
@@ -110,24 +125,46 @@ export function buildApp(deps: AppDeps) {
     perMinute: { user: config.RATE_LIMIT_USER_PER_MINUTE, admin: config.RATE_LIMIT_ADMIN_PER_MINUTE },
   });
 
+  // Browser sessions: the cookie authenticates /v1 like a key (CSRF-checked); signing in is outside the auth hook.
+  const sessions = createSessionService({ db, ttlSeconds: config.SESSION_TTL_SECONDS });
+  const cookies = { SESSION_COOKIE_SECURE: config.SESSION_COOKIE_SECURE, PUBLIC_BASE_URL: config.PUBLIC_BASE_URL };
+  const signInLimit = createSignInLimit({ redis, prefix: config.REDIS_PREFIX, perMinute: config.SIGN_IN_ATTEMPTS_PER_MINUTE });
+  app.register(sessionSignInRoutes, { prefix: '/v1', sessions, cookies, signInLimit });
+  const oidcLogin = oidcLoginSettingsOf(config);
+  if (oidcLogin) {
+    const users = createUserService({ db, defaultBudgets: defaultBudgetLimits(config) });
+    app.register(oidcLoginRoutes, {
+      prefix: '/v1',
+      cookies,
+      signInLimit,
+      oidcLogin: createOidcLoginService({ db, redis, prefix: config.REDIS_PREFIX, settings: oidcLogin, sessions, users, logger: deps.logger }),
+    });
+  }
+
   app.register(async (v1) => {
     await v1.register(multipartPlugin);
-    await v1.register(apiKeyAuthPlugin, { authenticate });
+    await v1.register(apiKeyAuthPlugin, { authenticate, sessions, cookies });
+    await v1.register(sessionRoutes, { sessions, cookies });
     await v1.register(idempotencyPlugin, { idempotency: createIdempotencyService({ db, ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS, claimTimeoutSeconds: config.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS }) });
     await v1.register(videoRoutes, { videos: createVideoService({ config, db, queues, storage }), upload: uploadLimits });
     await v1.register(videoContentRoutes, { content: createVideoContentService({ db, storage }) });
+    await v1.register(videoContentUrlRoutes, { contentUrls: createVideoContentUrlService({ config, db, storage }), configuredBaseUrl: config.PUBLIC_BASE_URL });
     await v1.register(videoCancelRoutes, { cancels: createVideoCancelService({ db }) });
     await v1.register(videoQuoteRoutes, { quotes: createVideoQuoteService({ config, db }), upload: uploadLimits });
     await v1.register(usageRoutes, { usage });
     await v1.register(webhookEndpointRoutes, { endpoints: webhookEndpoints });
     await v1.register(webhookDeliveryRoutes, { deliveries: createWebhookDeliveryService({ config, db, queues }) });
+    await v1.register(videoEventStreamPlugin, { config, db, redis, options: deps.videoEventStream });
   }, { prefix: '/v1' });
 
   // The provider's webhooks: signed, not API-keyed, so outside the /v1 plugin and its auth hook.
   app.register(providerWebhookRoutes, { prefix: '/v1/provider', providerWebhooks: createProviderWebhookService({ config, db, redis, queues }) });
 
+  // The local driver's signed URLs, served here; S3's presigned URLs go to the bucket, so with S3 there is no /files.
+  if (storage instanceof LocalStorage) app.register(signedFileRoutes, { files: createSignedFileService({ db, storage }) });
+
   app.register(async (admin) => {
-    await admin.register(adminAuthPlugin, { adminApiKey: config.ADMIN_API_KEY, authenticate });
+    await admin.register(adminAuthPlugin, { adminApiKey: config.ADMIN_API_KEY, authenticate, sessions, cookies });
     await admin.register(userRoutes, { users: createUserService({ db, defaultBudgets: defaultBudgetLimits(config) }) });
     await admin.register(apiKeyRoutes, { apiKeys: createApiKeyService({ db }) });
     await admin.register(budgetRoutes, { budgets: createBudgetService({ config, db }) });
@@ -137,7 +174,7 @@ export function buildApp(deps: AppDeps) {
     await admin.register(adminWebhookEndpointRoutes, { endpoints: webhookEndpoints });
   }, { prefix: '/admin' });
 
-  app.register(bullBoardPlugin, { queues, adminApiKey: config.ADMIN_API_KEY, authenticate });
+  app.register(bullBoardPlugin, { queues, adminApiKey: config.ADMIN_API_KEY, authenticate, sessions, cookies });
 
   return app;
 }

@@ -18,7 +18,7 @@ const db = createDb(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, 
 // limit lets requests through, and /ready says not ready.
 const redis = createProducerRedis(config.REDIS_URL);
 const queues = createVideoQueues(redis, config.REDIS_PREFIX);
-const storage = createStorage(config, `http://${config.API_HOST}:${config.API_PORT}/storage`);
+const storage = createStorage(config);
 logRedisOutages(redis, logger);
 for (const queue of [queues.pipeline, queues.maintenance]) {
   queue.on('error', (error) => logger.warn({ err: error, queue: queue.name }, 'queue error'));
@@ -27,6 +27,7 @@ const app = buildApp({ config, db, redis, queues, storage, logger });
 
 onShutdownSignals(logger, async () => {
   await app.close();
+  await storage.close?.();
   await queues.close();
   await redis.quit();
   await db.destroy();

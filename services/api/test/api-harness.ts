@@ -33,7 +33,7 @@ export async function startApi(label: string, env: Record<string, string> = {}):
   const { config, testDb } = environment;
   const redis = createRedis(config.REDIS_URL);
   const queues = createVideoQueues(redis, config.REDIS_PREFIX);
-  const storage = createStorage(config, 'http://127.0.0.1/storage');
+  const storage = createStorage(config);
   const logs = captureLogs('info');
   const logger = logs.logger('api');
   const app = buildApp({ config, db: testDb.db, redis, queues, storage, logger });
@@ -52,6 +52,7 @@ export async function startApi(label: string, env: Record<string, string> = {}):
     async close() {
       await app.close();
       await queues.close();
+      await storage.close?.();
       redis.disconnect();
       await environment.close();
     },

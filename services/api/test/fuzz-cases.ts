@@ -32,6 +32,8 @@ export interface FuzzContext {
   userId: string;
   /** `METHOD /url` of every /v1 and /admin route, from Fastify's route table. */
   routes: string[];
+  /** Path and query of a good signed `/files/...` URL for the video (local storage), which the signed-file family mangles. */
+  signedFilePath: string;
 }
 
 /** Strings that broke a parser, a query or a lookup somewhere before, and their neighbours. */
@@ -145,11 +147,11 @@ function multipartCases(ctx: FuzzContext, seed: number): HttpCase[] {
   });
 }
 
-const LIST_PARAMS = ['after', 'limit', 'order', 'status', 'model', 'created_after', 'created_before', 'q', 'period', 'start', 'variant', 'user_id'];
+const LIST_PARAMS = ['after', 'limit', 'order', 'status', 'model', 'created_after', 'created_before', 'q', 'period', 'start', 'variant', 'user_id', 'download'];
 
 function queryCases(ctx: FuzzContext, seed: number): HttpCase[] {
   const targets = [
-    ['/v1/videos', ctx.userKey], ['/v1/usage', ctx.userKey], [`/v1/videos/${ctx.videoId}/content`, ctx.userKey],
+    ['/v1/videos', ctx.userKey], ['/v1/usage', ctx.userKey], [`/v1/videos/${ctx.videoId}/content`, ctx.userKey], [`/v1/videos/${ctx.videoId}/content_url`, ctx.userKey],
     ['/admin/users', ctx.adminKey], ['/admin/usage', ctx.adminKey],
   ] as const;
   const queries = sample(fc.array(fc.tuple(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...LIST_PARAMS) }, { weight: 1, arbitrary: text }), pathValue), { minLength: 1, maxLength: 5 }), 260, seed);
@@ -299,6 +301,45 @@ function oneBadStringCases(ctx: FuzzContext, seed: number): HttpCase[] {
   });
 }
 
+/**
+ * The signed /files URL with its parts mangled one or several at a time: the key (dot segments, encoded slashes,
+ * NULs, other prefixes), `expires` (huge, negative, not a number), the signature (bad base64, flipped, padded)
+ * and the download name, with a Range now and then. No API key: the signature is the credential.
+ */
+function signedFileCases(ctx: FuzzContext, seed: number): HttpCase[] {
+  const good = new URL(ctx.signedFilePath, 'http://x');
+  const goodKey = good.pathname.slice('/files/'.length);
+  const goodSignature = good.searchParams.get('signature') ?? '';
+  const keyPart = fc.oneof(
+    { weight: 2, arbitrary: fc.constant(goodKey) },
+    { weight: 1, arbitrary: fc.constantFrom('videos/../inputs/x/reference', '..%2F..%2Fetc%2Fpasswd', encodeURIComponent(goodKey), `${goodKey}%00`, `${goodKey}/`, `./${goodKey}`, `inputs/${goodKey.split('/')[1]}/reference`, goodKey.replace('videos/', 'videos//'), '', '%', '%zz') },
+    { weight: 2, arbitrary: fc.array(pathValue, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('/')) },
+  );
+  const expiresPart = fc.oneof(
+    { weight: 2, arbitrary: fc.constant(good.searchParams.get('expires') ?? '') },
+    { weight: 1, arbitrary: fc.constantFrom('9'.repeat(30), '-1', '0', '1e12', '0x10', ' 1', '8640000000001') },
+    { weight: 1, arbitrary: pathValue },
+  );
+  const signaturePart = fc.oneof(
+    { weight: 2, arbitrary: fc.constant(goodSignature) },
+    { weight: 1, arbitrary: fc.constantFrom(`${goodSignature}=`, goodSignature.replace(/-/g, '+').replace(/_/g, '/'), goodSignature.slice(1), `A${goodSignature.slice(1)}`, 'A'.repeat(5000), '%00', '') },
+    { weight: 1, arbitrary: pathValue },
+  );
+  const requests = sample(fc.record({
+    key: keyPart,
+    expires: fc.option(expiresPart, { freq: 8 }),
+    signature: fc.option(signaturePart, { freq: 8 }),
+    download: fc.option(pathValue, { freq: 1 }),
+    range: fc.option(fc.constantFrom('bytes=0-10', 'bytes=-5', 'bytes=99999999999999999999-', 'bytes=abc'), { freq: 2 }),
+  }), 200, seed);
+  return requests.map((r) => {
+    const query = [['expires', r.expires], ['signature', r.signature], ['download', r.download]]
+      .filter((pair): pair is [string, string] => pair[1] !== null).map(([name, value]) => `${name}=${value}`).join('&');
+    const headers: Record<string, string> = r.range === null ? {} : { range: r.range };
+    return { kind: 'http', family: 'signed file', method: 'GET', path: `/files/${r.key}${query ? `?${query}` : ''}`, headers, echoes: [r.key, decodeSafely(r.key), r.expires ?? '', r.signature ?? '', r.download ?? ''] };
+  });
+}
+
 /** Every case of a run, in a fixed order for a given seed. */
 export function fuzzCases(ctx: FuzzContext, seed: number): FuzzCase[] {
   return [
@@ -309,5 +350,6 @@ export function fuzzCases(ctx: FuzzContext, seed: number): FuzzCase[] {
     ...headerCases(ctx, seed + 40),
     ...framingCases(ctx, seed + 50),
     ...oneBadStringCases(ctx, seed + 60),
+    ...signedFileCases(ctx, seed + 70),
   ];
 }

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { assetKey } from '@sora-studio/shared';
+import { openEventStream } from '@sora-studio/testkit';
 import { adminMadeUser, type AdminMadeUser } from './admin-fixtures.ts';
 import { call, expectApiError, startApi, type ApiHarness, type CallResult } from './api-harness.ts';
 import { registeredRoutes } from './route-table.ts';
@@ -125,6 +126,12 @@ const SCOPING_CASES: Record<string, () => Promise<void>> = {
     const own = await as(owner, 'GET', `/v1/videos/${completedId}/content`);
     expect({ status: own.status, text: own.text }).toEqual({ status: 200, text: MP4.toString() });
   },
+  'GET /v1/videos/:video_id/content_url': async () => {
+    await expectNotFoundForIntruder('GET', (id) => `/v1/videos/${id}/content_url`);
+    const own = await as(owner, 'GET', `/v1/videos/${completedId}/content_url`);
+    expect(own.status).toBe(200);
+    expect(await (await fetch(own.body.url as string)).text()).toBe(MP4.toString());
+  },
   'POST /v1/videos/:video_id/remix': async () => {
     await expectNotFoundForIntruder('POST', (id) => `/v1/videos/${id}/remix`, { prompt: 'mine now' });
     expect((await as(intruder, 'GET', '/v1/videos')).body.data).toEqual([]);
@@ -210,6 +217,41 @@ const SCOPING_CASES: Record<string, () => Promise<void>> = {
     expect(await videoRow(queuedId)).toMatchObject({ status: 'queued' });
   },
   'GET /v1/usage': () => expectOwnDataUnchanged('GET /v1/usage'),
+  // Live status (helper F): B's stream starts with B's unfinished videos only; its live side has a test of its own.
+  'GET /v1/events': async () => {
+    const snapshotOf = async (user: AdminMadeUser) => {
+      const stream = await openEventStream(`${api.origin}/v1/events`, { authorization: `Bearer ${user.apiKey}` });
+      try {
+        const [snapshot] = await stream.until((events) => events.length > 0, 'the snapshot');
+        return snapshot!;
+      } finally {
+        stream.close();
+      }
+    };
+    const [forIntruder, forOwner] = [await snapshotOf(intruder), await snapshotOf(owner)];
+    expect(forIntruder.event).toBe('snapshot');
+    expect(JSON.parse(forIntruder.data)).toEqual({ object: 'list', data: [] });
+    expect(forOwner.data).toContain(queuedId);
+  },
+  // Sessions (helper G): a session is its cookie's alone; B's cookie shows B and ends only B's session.
+  'POST /v1/sessions': async () => {
+    const signedIn = await call(api, 'POST', '/v1/sessions', { json: { api_key: intruder.apiKey } });
+    expect(signedIn.body.user.id).toBe(intruder.id);
+  },
+  'GET /v1/session': async () => {
+    const [mine, theirs] = await Promise.all([owner, intruder].map((user) => call(api, 'POST', '/v1/sessions', { json: { api_key: user.apiKey } })));
+    const me = await call(api, 'GET', '/v1/session', { headers: { cookie: theirs!.headers.getSetCookie()[0]!.split(';')[0]! } });
+    expect(me.body.user.id).toBe(intruder.id);
+    expect(me.text).not.toContain(owner.id);
+    expect(mine!.status).toBe(201);
+  },
+  'DELETE /v1/session': async () => {
+    const [mine, theirs] = await Promise.all([owner, intruder].map((user) => call(api, 'POST', '/v1/sessions', { json: { api_key: user.apiKey } })));
+    const cookieOf = (answer: CallResult) => answer.headers.getSetCookie()[0]!.split(';')[0]!;
+    const out = await call(api, 'DELETE', '/v1/session', { headers: { cookie: cookieOf(theirs!), 'x-csrf-token': theirs!.body.csrf_token } });
+    expect(out.status).toBe(200);
+    expect((await call(api, 'GET', '/v1/session', { headers: { cookie: cookieOf(mine!) } })).status).toBe(200);
+  },
   'POST /v1/videos/quote': () => expectOwnDataUnchanged('POST /v1/videos/quote'),
 };
 

@@ -102,7 +102,7 @@ describe('GET /v1/videos/:video_id/content', () => {
     await api.db.updateTable('videos').set({ expiresAt: new Date(Date.now() - 1000) }).where('id', '=', expired.id).execute();
     const result = await content(expired.id);
     expectApiError(result, 404);
-    expect(result.body.error.code).toBe('video_content_expired');
+    expect(result.body.error.code).toBe('video_expired');
   });
 
   it('answers 409 while the video is not completed', async () => {

@@ -11,6 +11,12 @@ describe('parseFaultDirectives', () => {
     expect(parseFaultDirectives(prompt, inPrompt)).toEqual({ fail: 'moderation', rate_limit: 2, latency: 500, render_ms: 2000, stall: true });
   });
 
+  it('reads the download directives', () => {
+    const prompt = '[[emulator:asset_ttl_s=5 download_fail=1 download_cut=2 asset_bytes=524288000 download_rate=1000000]]';
+    expect(parseFaultDirectives(prompt, inPrompt)).toEqual({ asset_ttl_s: 5, download_fail: 1, download_cut: 2, asset_bytes: 524_288_000, download_rate: 1_000_000 });
+    expect(parseFaultDirectives(`asset_bytes=${2 * 1024 ** 3}`, inHeader)).toEqual({ asset_bytes: 2 * 1024 ** 3 });
+  });
+
   it('ignores bare words in a prompt', () => {
     expect(parseFaultDirectives('the engine will stall; latency=5 is fine', inPrompt)).toEqual({});
   });
@@ -28,6 +34,9 @@ describe('parseFaultDirectives', () => {
     ['a value that is not a number', '[[emulator:latency=soon]]'],
     ['a value on stall', '[[emulator:stall=yes]]'],
     ['__proto__', '[[emulator:__proto__=1]]'],
+    ['asset_bytes above 2 GiB', `[[emulator:asset_bytes=${2 * 1024 ** 3 + 1}]]`],
+    ['a download_rate of 0', '[[emulator:download_rate=0]]'],
+    ['a fractional asset_ttl_s', '[[emulator:asset_ttl_s=1.5]]'],
   ])('refuses %s, naming the parameter', (_case, prompt) => {
     const error = (() => {
       try {

@@ -8,4 +8,7 @@ export { nextStep, type PipelineStep } from './pipeline/next-step.ts';
 export type { StepOutcome, StepRun } from './pipeline/step-outcome.ts';
 export { advanceVideo } from './pipeline/advance-video.ts';
 export { reconcileVideos, type ReconcileRun } from './reconciler/reconcile.ts';
+export { sweepExpiredAssets, type AssetSweepRun } from './sweepers/asset-retention.sweeper.ts';
+export { sweepOrphanUploads, type OrphanUploadSweepRun } from './sweepers/orphan-upload.sweeper.ts';
 export { submitVideo, type SubmitResult } from './steps/submit.ts';
+export { relayVideoEvents, startVideoEventRelay, type RunningRelay, type VideoEventRelayDeps } from './events/video-event-relay.ts';

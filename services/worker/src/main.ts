@@ -9,7 +9,7 @@ const logger = createLogger('worker', config.LOG_LEVEL);
 const db = createDb(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
 const redis = createRedis(config.REDIS_URL);
 logRedisOutages(redis, logger);
-const storage = createStorage(config, `http://${config.API_HOST}:${config.API_PORT}/storage`);
+const storage = createStorage(config);
 const provider = createOpenAiProvider({ baseUrl: config.PROVIDER_BASE_URL, apiKey: config.PROVIDER_API_KEY, timeoutMs: config.PROVIDER_TIMEOUT_MS });
 
 try {
@@ -18,6 +18,7 @@ try {
 
   onShutdownSignals(logger, async () => {
     await workers.close();
+    await storage.close?.();
     await redis.quit();
     await db.destroy();
   });

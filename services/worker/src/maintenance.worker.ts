@@ -1,24 +1,54 @@
-// The maintenance queue: a job scheduler fires the reconciler every RECONCILE_INTERVAL_MS, on one worker
-// at a time across all worker processes.
+// The maintenance queue: job schedulers fire the reconciler every RECONCILE_INTERVAL_MS, and the two asset
+// sweepers and the ended-session clean-up every ASSET_SWEEP_INTERVAL_MS, each on one worker at a time across all worker processes.
 import { Worker, type ConnectionOptions } from 'bullmq';
-import { MAINTENANCE_QUEUE, RECONCILE_VIDEOS_JOB, type VideoQueues } from '@sora-studio/shared';
+import {
+  DELETE_ENDED_SESSIONS_JOB, deleteEndedSessions, ENDED_SESSION_DELETE_BATCH, ENDED_SESSION_RETENTION_MS, MAINTENANCE_QUEUE,
+  RECONCILE_VIDEOS_JOB, SWEEP_EXPIRED_ASSETS_JOB, SWEEP_ORPHAN_UPLOADS_JOB, type Storage, type VideoQueues,
+} from '@sora-studio/shared';
 import { reconcileVideos, type ReconcileDeps } from './reconciler/reconcile.ts';
+import { sweepExpiredAssets } from './sweepers/asset-retention.sweeper.ts';
+import { sweepOrphanUploads } from './sweepers/orphan-upload.sweeper.ts';
 
-export function createMaintenanceWorker(deps: ReconcileDeps, opts: { connection: ConnectionOptions; prefix: string }): Worker {
+export type MaintenanceDeps = ReconcileDeps & { storage: Storage };
+
+export function createMaintenanceWorker(deps: MaintenanceDeps, opts: { connection: ConnectionOptions; prefix: string }): Worker {
   const worker = new Worker(MAINTENANCE_QUEUE, async (job) => {
-    if (job.name !== RECONCILE_VIDEOS_JOB) throw new Error(`Unknown maintenance job '${job.name}'`);
-    const { requeued } = await reconcileVideos(deps);
-    if (requeued.length > 0) deps.logger.info({ requeued: requeued.length }, 'reconciled');
+    switch (job.name) {
+      case RECONCILE_VIDEOS_JOB: {
+        const { requeued } = await reconcileVideos(deps);
+        if (requeued.length > 0) deps.logger.info({ requeued: requeued.length }, 'reconciled');
+        return;
+      }
+      // Each logs its own figures when it found something to do.
+      case SWEEP_EXPIRED_ASSETS_JOB:
+        await sweepExpiredAssets(deps);
+        return;
+      case SWEEP_ORPHAN_UPLOADS_JOB:
+        await sweepOrphanUploads(deps);
+        return;
+      case DELETE_ENDED_SESSIONS_JOB: {
+        const deleted = await deleteEndedSessions(deps.db, { before: new Date(deps.clock().getTime() - ENDED_SESSION_RETENTION_MS), limit: ENDED_SESSION_DELETE_BATCH });
+        if (deleted > 0) deps.logger.info({ deleted }, 'deleted ended sessions');
+        return;
+      }
+      default:
+        throw new Error(`Unknown maintenance job '${job.name}'`);
+    }
   }, { connection: opts.connection, prefix: opts.prefix, concurrency: 1 });
   worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.name }, 'maintenance job failed'));
   worker.on('error', (error) => deps.logger.error({ err: error }, 'maintenance worker error'));
   return worker;
 }
 
+const SCHEDULED_JOB_OPTS = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
+
 /** Idempotent: every worker process upserts the same scheduler at start. */
 export async function scheduleReconciler(queues: Pick<VideoQueues, 'maintenance'>, everyMs: number): Promise<void> {
-  await queues.maintenance.upsertJobScheduler(RECONCILE_VIDEOS_JOB, { every: everyMs }, {
-    name: RECONCILE_VIDEOS_JOB,
-    opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-  });
+  await queues.maintenance.upsertJobScheduler(RECONCILE_VIDEOS_JOB, { every: everyMs }, { name: RECONCILE_VIDEOS_JOB, opts: SCHEDULED_JOB_OPTS });
+}
+
+/** The asset sweepers and the ended-session clean-up on one interval; idempotent like the reconciler's. */
+export async function scheduleAssetSweepers(queues: Pick<VideoQueues, 'maintenance'>, everyMs: number): Promise<void> {
+  await Promise.all([SWEEP_EXPIRED_ASSETS_JOB, SWEEP_ORPHAN_UPLOADS_JOB, DELETE_ENDED_SESSIONS_JOB].map((name) =>
+    queues.maintenance.upsertJobScheduler(name, { every: everyMs }, { name, opts: SCHEDULED_JOB_OPTS })));
 }

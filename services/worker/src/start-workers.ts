@@ -2,7 +2,8 @@
 // run the same thing, each with its own Redis prefix.
 import type { Redis } from 'ioredis';
 import { createVideoQueues, type Config, type Db, type Logger, type Storage, type VideoQueues } from '@sora-studio/shared';
-import { createMaintenanceWorker, scheduleReconciler } from './maintenance.worker.ts';
+import { startVideoEventRelay } from './events/video-event-relay.ts';
+import { createMaintenanceWorker, scheduleAssetSweepers, scheduleReconciler } from './maintenance.worker.ts';
 import type { ProviderClient } from './provider/provider-client.ts';
 import { createVideoPipelineWorker } from './video-pipeline.worker.ts';
 import { createWebhooksWorker, scheduleWebhookDispatcher } from './webhooks/webhooks.worker.ts';
@@ -24,7 +25,7 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-/** How often, at least, each worker process re-asserts the reconciler's schedule. */
+/** How often, at least, each worker process re-asserts the maintenance schedules. */
 const RESCHEDULE_MIN_MS = 5_000;
 
 export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
@@ -40,15 +41,19 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     { db: deps.db, storage: deps.storage, provider: deps.provider, config, logger: deps.logger, clock },
     { connection: redis, prefix, queue: queues.pipeline, redis },
   );
-  const maintenance = createMaintenanceWorker({ db: deps.db, redis, queues, config, logger: deps.logger, clock }, { connection: redis, prefix });
+  const maintenance = createMaintenanceWorker({ db: deps.db, redis, queues, storage: deps.storage, config, logger: deps.logger, clock }, { connection: redis, prefix });
   const webhooks = createWebhooksWorker({ db: deps.db, redis, config, queues, logger: deps.logger, clock }, { connection: redis, prefix });
   await Promise.all([pipeline.waitUntilReady(), maintenance.waitUntilReady(), webhooks.waitUntilReady()]);
+  // Live status for the API's /v1/events: committed video events to each owner's Redis channel.
+  const eventRelay = startVideoEventRelay({ db: deps.db, redis, prefix, logger: deps.logger.child({ component: 'video-event-relay' }) });
   await scheduleReconciler(queues, config.RECONCILE_INTERVAL_MS);
+  await scheduleAssetSweepers(queues, config.ASSET_SWEEP_INTERVAL_MS);
   await scheduleWebhookDispatcher(queues, config.WEBHOOK_DISPATCH_INTERVAL_MS);
   // The schedule lives in Redis: a Redis that lost its keys (flushed, or restarted without persistence) would
   // never run the reconciler again, and the reconciler is what rebuilds the queue. Upserting it is idempotent.
   const keepReconcilerScheduled = setInterval(() => {
     scheduleReconciler(queues, config.RECONCILE_INTERVAL_MS).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not re-assert the reconciler schedule'));
+    scheduleAssetSweepers(queues, config.ASSET_SWEEP_INTERVAL_MS).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not re-assert the asset sweepers\' schedule'));
     scheduleWebhookDispatcher(queues, config.WEBHOOK_DISPATCH_INTERVAL_MS).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not re-assert the webhook dispatcher schedule'));
   }, Math.max(RESCHEDULE_MIN_MS, config.RECONCILE_INTERVAL_MS * 2));
   keepReconcilerScheduled.unref();
@@ -56,7 +61,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     queues,
     async close() {
       clearInterval(keepReconcilerScheduled);
-      await Promise.all([pipeline.close(), maintenance.close(), webhooks.close()]);
+      await Promise.all([pipeline.close(), maintenance.close(), webhooks.close(), eventRelay.close()]);
       await queues.close();
     },
   };

@@ -15,6 +15,7 @@ import { describeFailure, isBudgetedFailure } from './pipeline/step-errors.ts';
 import type { StepOutcome } from './pipeline/step-outcome.ts';
 import { ProviderError } from './provider/provider-errors.ts';
 import { onBudgetSpent } from './steps/budget-spent.ts';
+import { retryFinalize } from './steps/finalize-retry.ts';
 import type { PipelineDeps } from './video-pipeline.deps.ts';
 
 /** Steps are idempotent, so a job that stalled (its worker died) may safely run again, a few times. */
@@ -107,6 +108,8 @@ async function chargeBudget(step: RetriedStep, error: unknown, next: AdvanceVide
   const budget = stepBudgetsOf(deps.config)[step];
   const failures = Math.min(next.failures[step] + 1, budget);
   next.failures[step] = failures;
+  // Finalize's retries must end before the provider drops its copy (steps/finalize-retry.ts).
+  if (step === 'finalize') return retryFinalize(next.videoId, { failures, budget }, error, deps);
   if (failures < budget) {
     const delayMs = retryDelayMs(failures, deps.config);
     // A line without a stack trace: a provider having a bad minute is not a bug.

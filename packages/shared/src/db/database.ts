@@ -179,6 +179,21 @@ export interface StorageUploadsTable {
   createdAt: CreatedAt;
 }
 
+/** A browser session; the cookie holds the token, this row only its sha256. */
+export interface SessionsTable {
+  tokenHash: string;
+  userId: string;
+  /** The API key signed in with; null for an OIDC sign-in. Revoking the key ends the session. */
+  apiKeyId: string | null;
+  /** The `sub` of an OIDC sign-in; null for an API key's session. */
+  oidcSubject: string | null;
+  createdAt: CreatedAt;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  /** Written at most once a minute per session. */
+  lastSeenAt: UpdatedAt;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   actor: string;
@@ -202,6 +217,7 @@ export interface Database {
   idempotencyKeys: IdempotencyKeysTable;
   auditLog: AuditLogTable;
   storageUploads: StorageUploadsTable;
+  sessions: SessionsTable;
   webhookEndpoints: WebhookEndpointsTable;
   webhookSecrets: WebhookSecretsTable;
   webhookEvents: WebhookEventsTable;
@@ -253,6 +269,9 @@ export const databaseColumns: ColumnMap = {
   },
   auditLog: { id: false, actor: false, action: false, targetId: false, data: false, createdAt: false },
   storageUploads: { storageKey: false, createdAt: false },
+  sessions: {
+    tokenHash: false, userId: false, apiKeyId: true, oidcSubject: true, createdAt: false, expiresAt: false, revokedAt: true, lastSeenAt: false,
+  },
   webhookEndpoints: {
     id: false, userId: false, name: false, url: false, eventTypes: false, disabledAt: true, disabledReason: true, failingSince: true,
     createdAt: false, updatedAt: false, deletedAt: true,

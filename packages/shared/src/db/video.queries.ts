@@ -38,13 +38,19 @@ export async function insertQueuedVideo(trx: Trx, video: NewVideo): Promise<Vide
  * the caller can remove the objects after commit. A video the provider never had is also cancelled, its
  * reservation released; one the provider has (or may be getting) is polled to its end and settled by the
  * worker, deleted or not. Undefined when the video is not the owner's or was deleted already.
+ *
+ * The caller's removal is best-effort, so the delete also makes the video due for the retention sweeper
+ * (expires_at now, unless already past): once the video has ended, the sweeper removes whatever is left of
+ * its objects, its input_reference included, and marks it purged.
  */
 export async function softDeleteVideo(trx: Trx, userId: string, videoId: string, requestId: string): Promise<{ video: Video; assets: VideoAsset[] } | undefined> {
   let locked = await lockVideo(trx, videoId);
   if (!locked || locked.userId !== userId || locked.deletedAt !== null) return undefined;
   const statusBefore = locked.status;
   if (neverReachedProvider(locked)) locked = await cancelUnsubmittedVideo(trx, locked, 'deleted', requestId);
-  const video = await changeVideo(trx, locked, { deletedAt: new Date() }, { type: 'video.deleted', data: { status: statusBefore } }, requestId);
+  const now = new Date();
+  const expiresAt = locked.expiresAt !== null && locked.expiresAt < now ? locked.expiresAt : now;
+  const video = await changeVideo(trx, locked, { deletedAt: now, expiresAt }, { type: 'video.deleted', data: { status: statusBefore } }, requestId);
   const assets = await trx.deleteFrom('videoAssets').where('videoId', '=', videoId).returningAll().execute();
   return { video, assets };
 }

@@ -1,6 +1,6 @@
 // Local-disk storage: each object is a file plus a small JSON sidecar with its content type.
 // Writes go to a temporary file that is renamed into place, so a reader never sees half an object.
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -10,10 +10,25 @@ import { StorageNotFoundError, type ByteRange, type ObjectStat, type SignedUrlOp
 
 export interface LocalStorageOptions {
   root: string;
-  /** Base of signed URLs, e.g. http://localhost:3000/storage. */
-  publicBaseUrl: string;
+  /** Signs the `/files/...` URLs the API serves for this driver (STORAGE_SIGNING_SECRET). */
   signingSecret: string;
 }
+
+/** Where the API serves the local driver's signed URLs: `/files/<key>?expires=…&signature=…`. */
+export const SIGNED_FILES_PATH = '/files';
+
+/** What a signed URL vouches for: the key, until when, and the name a download is saved under. */
+export interface SignedFileClaim {
+  key: string;
+  /** Unix seconds; the URL answers until then (exclusive). */
+  expires: number;
+  downloadName?: string | undefined;
+}
+
+export type SignedFileVerdict = 'valid' | 'invalid_signature' | 'expired';
+
+/** An HMAC-SHA256 in base64url, unpadded: exactly 43 characters. */
+const SIGNATURE_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 export class LocalStorage implements Storage {
   private readonly root: string;
@@ -73,10 +88,24 @@ export class LocalStorage implements Storage {
     await rm(`${path}.meta`, { force: true });
   }
 
-  async signedUrl(key: string, { expiresInSeconds }: SignedUrlOptions): Promise<string> {
-    const expires = Math.floor(Date.now() / 1000) + expiresInSeconds;
-    const signature = signStorageKey(this.opts.signingSecret, key, expires);
-    return `${this.opts.publicBaseUrl}/${key}?expires=${expires}&signature=${signature}`;
+  async signedUrl(key: string, { expiresInSeconds, downloadName, baseUrl = '' }: SignedUrlOptions): Promise<string> {
+    const claim: SignedFileClaim = { key, expires: Math.floor(Date.now() / 1000) + expiresInSeconds, downloadName };
+    const query = new URLSearchParams({ expires: String(claim.expires) });
+    if (downloadName !== undefined) query.set('download', downloadName);
+    query.set('signature', signFileClaim(this.opts.signingSecret, claim));
+    const path = key.split('/').map(encodeURIComponent).join('/');
+    return `${baseUrl.replace(/\/+$/, '')}${SIGNED_FILES_PATH}/${path}?${query}`;
+  }
+
+  /**
+   * The signature is checked before the expiry, so a forged URL learns nothing from the answer, and compared
+   * in constant time (as text: two base64url spellings of one digest are not both accepted).
+   */
+  checkSignedFile(claim: SignedFileClaim, signature: string, nowSeconds = Math.floor(Date.now() / 1000)): SignedFileVerdict {
+    if (!SIGNATURE_SHAPE.test(signature)) return 'invalid_signature';
+    const expected = Buffer.from(signFileClaim(this.opts.signingSecret, claim));
+    if (!timingSafeEqual(expected, Buffer.from(signature))) return 'invalid_signature';
+    return claim.expires > nowSeconds ? 'valid' : 'expired';
   }
 
   /** Keys are relative paths; one that climbs out of the root is refused. */
@@ -87,6 +116,8 @@ export class LocalStorage implements Storage {
   }
 }
 
-export function signStorageKey(secret: string, key: string, expires: number): string {
-  return createHmac('sha256', secret).update(`${key}\n${expires}`).digest('base64url');
+/** A JSON array as the signed text, so no key or name can be spelled to look like another claim. */
+function signFileClaim(secret: string, claim: SignedFileClaim): string {
+  const text = JSON.stringify(['files-v1', claim.key, claim.expires, claim.downloadName ?? null]);
+  return createHmac('sha256', secret).update(text).digest('base64url');
 }

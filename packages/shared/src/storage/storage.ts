@@ -32,11 +32,18 @@ export interface Storage {
    * to answer with `Content-Disposition: attachment`.
    */
   signedUrl(key: string, opts: SignedUrlOptions): Promise<string>;
+  /** Releases what the driver holds (the S3 client's keep-alive sockets) when its process stops. */
+  close?(): Promise<void>;
 }
 
 export interface SignedUrlOptions {
   expiresInSeconds: number;
   downloadName?: string;
+  /**
+   * Where clients reach the API (PUBLIC_BASE_URL, else the request's origin): the local driver's `/files/...`
+   * URLs start with it (without it they are root-relative). S3's presigned URLs point at the bucket and ignore it.
+   */
+  baseUrl?: string;
 }
 
 export class StorageNotFoundError extends Error {

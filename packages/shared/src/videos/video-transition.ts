@@ -17,7 +17,8 @@ export type LockedVideo = Video & { readonly [lockedBrand]: true };
 export type VideoPatch = Partial<Pick<Video,
   | 'status' | 'progress' | 'providerVideoId' | 'providerStatus' | 'actualCostMicros' | 'deliveredSeconds'
   | 'deliveredSize' | 'errorCode' | 'errorMessage' | 'completedAt' | 'expiresAt' | 'submitAttempts' | 'cancelRequestedAt'
-  | 'deletedAt' | 'stalledAt' | 'stalledReason' | 'lastProgressAt'>>;
+  | 'deletedAt' | 'stalledAt' | 'stalledReason' | 'lastProgressAt' | 'providerExpiresAt'
+  | 'assetsPurgedAt'>>;
 
 /** A status change the lifecycle table does not allow: a bug in the caller, never something to retry. */
 export class IllegalVideoTransitionError extends Error {

@@ -8,6 +8,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'video.failed',
   'video.cancelled',
   'video.stalled',
+  'video.asset_at_risk',
   'budget.threshold_reached',
   'webhook_endpoint.disabled',
 ] as const;

@@ -20,6 +20,7 @@ export const VIDEO_EVENT_WEBHOOK_TYPES = {
   'video.failed': 'video.failed',
   'video.cancelled': 'video.cancelled',
   'video.stalled': 'video.stalled',
+  'video.asset_at_risk': 'video.asset_at_risk',
 } as const satisfies Partial<Record<VideoEventType, WebhookEventType>>;
 export type WebhookVideoEventType = keyof typeof VIDEO_EVENT_WEBHOOK_TYPES;
 export const WEBHOOK_VIDEO_EVENT_TYPES = Object.keys(VIDEO_EVENT_WEBHOOK_TYPES) as WebhookVideoEventType[];
@@ -34,9 +35,9 @@ export function videoEventData(row: Pick<Selectable<VideoEventsTable>, 'videoId'
   return { ...payload, id: row.videoId, object: 'video', status: row.toStatus ?? statusOfSameStatusEvent(row.type) };
 }
 
-// A stall is a same-status change (to_status null); the video is still in progress.
+// A stall and an asset at risk are same-status changes (to_status null) of a video the provider has: still in progress.
 function statusOfSameStatusEvent(type: VideoEventType): string | null {
-  return type === 'video.stalled' ? 'in_progress' : null;
+  return type === 'video.stalled' || type === 'video.asset_at_risk' ? 'in_progress' : null;
 }
 
 /** `data` of `budget.threshold_reached`: which budget, which threshold, and the money behind it. */

@@ -19,26 +19,35 @@ function defectOf(text: string): TextDefect | null {
   return text.isWellFormed() ? null : 'malformed';
 }
 
+/** A place in a parsed body: its last segment and the place holding it, so no level copies the path above it. */
+interface Place { segment: Segment; parent: Place | null }
+
+function pathOf(place: Place | null): Segment[] {
+  const path: Segment[] = [];
+  for (let at = place; at !== null; at = at.parent) path.push(at.segment);
+  return path.reverse();
+}
+
 /** The first string (or key) that Postgres cannot store as sent: the path to it, or to the object holding the key. */
 export function findBadText(value: unknown): { path: Segment[]; defect: TextDefect } | null {
-  // Iterative, so a deeply nested body cannot exhaust the stack.
-  const pending: { value: unknown; path: Segment[] }[] = [{ value, path: [] }];
+  // Iterative, so a deeply nested body cannot exhaust the stack; linear in the body's size at any depth.
+  const pending: { value: unknown; place: Place | null }[] = [{ value, place: null }];
   while (pending.length > 0) {
     const next = pending.pop()!;
     if (typeof next.value === 'string') {
       const defect = defectOf(next.value);
-      if (defect) return { path: next.path, defect };
+      if (defect) return { path: pathOf(next.place), defect };
       continue;
     }
     if (typeof next.value !== 'object' || next.value === null) continue;
     if (Array.isArray(next.value)) {
-      next.value.forEach((item, index) => pending.push({ value: item, path: [...next.path, index] }));
+      next.value.forEach((item, index) => pending.push({ value: item, place: { segment: index, parent: next.place } }));
       continue;
     }
     for (const [key, item] of Object.entries(next.value)) {
       const defect = defectOf(key);
-      if (defect) return { path: next.path, defect };
-      pending.push({ value: item, path: [...next.path, key] });
+      if (defect) return { path: pathOf(next.place), defect };
+      pending.push({ value: item, place: { segment: key, parent: next.place } });
     }
   }
   return null;

@@ -1,13 +1,18 @@
 // The admin API's gate. It opens to the deployment's ADMIN_API_KEY (`Authorization: Bearer <key>`, or HTTP
 // Basic with the key as the password so a browser can open Bull Board) and to the API key or OIDC token of
-// a user with role admin; any other user is refused with 403. `request.adminActor` names who it was, for
-// the audit log. Without ADMIN_API_KEY configured, every admin route is 403.
+// a user with role admin; any other user is refused with 403. A browser signed in as an admin (the
+// `sora_session` cookie, sent with no Authorization header) is let in too, its state-changing calls
+// CSRF-checked as on /v1. `request.adminActor` names who it was, for the audit log. Without ADMIN_API_KEY
+// configured, every admin route is 403.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AuthenticationError, PermissionDeniedError } from '@sora-studio/shared';
 import { ADMIN_KEY_ACTOR, bindCaller } from '../auth/authenticated-user.ts';
 import { bearerToken, type BearerAuthenticator } from '../auth/bearer-auth.ts';
+import { authenticateSessionCookie, sessionCookieOf, type SessionCsrfRule } from '../sessions/session-auth.ts';
+import { clearSessionCookie, type CookieConfig } from '../sessions/session-cookie.ts';
+import type { SessionService } from '../sessions/session.service.ts';
 import { sendError } from './error-handler.ts';
 import { bindLog } from './request-id.ts';
 
@@ -24,6 +29,11 @@ export interface AdminAuthOptions {
   adminApiKey: string | undefined;
   authenticate: BearerAuthenticator;
   basicChallenge?: boolean;
+  /** Browser sessions; without them the cookie is ignored here. */
+  sessions?: SessionService;
+  cookies?: CookieConfig;
+  /** What a cookie-authenticated write must prove: the CSRF token (default), or only our Origin (Bull Board's own pages). */
+  sessionCsrf?: SessionCsrfRule;
 }
 
 /** The secret the caller presented, from Bearer or from Basic's password (any user name). */
@@ -43,6 +53,27 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
+/**
+ * The signed-in browser's user, or null without a session cookie. A session that has ended is a 401 of its
+ * own (session_revoked, session_expired…), with the cookie cleared and the attempt counted against the IP;
+ * a write that fails the CSRF check is 403 csrf_failed.
+ */
+async function sessionUser(app: FastifyInstance, opts: AdminAuthOptions, request: FastifyRequest, reply: FastifyReply) {
+  if (!opts.sessions || !opts.cookies || !sessionCookieOf(request)) return null;
+  try {
+    const session = await authenticateSessionCookie(request, opts.sessions, opts.cookies, opts.sessionCsrf);
+    if (session) bindLog(request, reply, { sessionId: session.tokenHash.slice(0, 12) });
+    return session?.user ?? null;
+  } catch (error) {
+    if (error instanceof AuthenticationError) {
+      clearSessionCookie(request, reply, opts.cookies);
+      if (opts.basicChallenge) reply.header('www-authenticate', `Basic realm="${ADMIN_REALM}", charset="UTF-8"`);
+      await app.limitRequest(request, reply, null);
+    }
+    throw error;
+  }
+}
+
 async function admit(app: FastifyInstance, opts: AdminAuthOptions, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (!opts.adminApiKey) {
     throw new PermissionDeniedError('Admin endpoints are disabled: ADMIN_API_KEY is not configured.', { code: 'admin_disabled' });
@@ -54,7 +85,7 @@ async function admit(app: FastifyInstance, opts: AdminAuthOptions, request: Fast
     await app.limitRequest(request, reply, ADMIN_KEY_ACTOR);
     return;
   }
-  const user = presented === null ? null : await opts.authenticate(presented).catch((error: unknown) => {
+  const user = presented === null ? await sessionUser(app, opts, request, reply) : await opts.authenticate(presented).catch((error: unknown) => {
     if (error instanceof AuthenticationError) return null;
     throw error;
   });

@@ -1,6 +1,7 @@
 // Bull Board for every queue, mounted under /admin/queues. The admin-auth hook in front of it answers a
-// browser with a Basic challenge, so the board opens with the admin key as the password. Browsers resend
-// cached Basic credentials on any request, so a state-changing request must come from the board's own origin.
+// browser with a Basic challenge, so the board opens with the admin key as the password, or with a signed-in
+// admin's session cookie (its writes are held to our Origin, not the CSRF token the board cannot send).
+// Browsers resend cached Basic credentials on any request, so a state-changing request must come from the board's own origin.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -8,7 +9,7 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import { PermissionDeniedError, type VideoQueues } from '@sora-studio/shared';
 import type { BearerAuthenticator } from '../auth/bearer-auth.ts';
 import { toAppError } from '../errors/to-app-error.ts';
-import { adminAuthPlugin } from './admin-auth.ts';
+import { adminAuthPlugin, type AdminAuthOptions } from './admin-auth.ts';
 import { sendError } from './error-handler.ts';
 
 const BULL_BOARD_PATH = '/admin/queues';
@@ -31,13 +32,15 @@ function isCrossSite(request: FastifyRequest): boolean {
   }
 }
 
-export async function bullBoardPlugin(app: FastifyInstance, opts: { queues: VideoQueues; adminApiKey: string | undefined; authenticate: BearerAuthenticator }): Promise<void> {
+export async function bullBoardPlugin(app: FastifyInstance, opts: { queues: VideoQueues; adminApiKey: string | undefined; authenticate: BearerAuthenticator } & Pick<AdminAuthOptions, 'sessions' | 'cookies'>): Promise<void> {
   app.addHook('onRequest', async (request, reply) => {
     if (SAFE_METHODS.has(request.method) || !isCrossSite(request)) return undefined;
     // Replies instead of throwing, as admin-auth does: the board's own error handler would hide the 403.
     return sendError(new PermissionDeniedError('Bull Board accepts changes only from its own pages (same origin).', { code: 'cross_site_request' }), request, reply);
   });
-  await app.register(adminAuthPlugin, { adminApiKey: opts.adminApiKey, authenticate: opts.authenticate, basicChallenge: true });
+  await app.register(adminAuthPlugin, {
+    adminApiKey: opts.adminApiKey, authenticate: opts.authenticate, basicChallenge: true, sessions: opts.sessions, cookies: opts.cookies, sessionCsrf: 'origin',
+  });
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({

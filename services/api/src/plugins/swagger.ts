@@ -32,6 +32,7 @@ export const swaggerPlugin = fp(async (app: FastifyInstance) => {
         { name: 'videos', description: 'OpenAI-compatible video generation' },
         { name: 'usage', description: 'Your spending, reservations and budgets' },
         { name: 'webhooks', description: 'OpenAI-compatible webhook endpoints, and their deliveries' },
+        { name: 'sessions', description: 'Browser sign-in: the session cookie (API key or OIDC), CSRF token, sign-out' },
         { name: 'admin', description: 'Users and API keys' },
         { name: 'health', description: 'Liveness and readiness' },
       ],

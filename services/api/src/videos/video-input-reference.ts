@@ -1,8 +1,9 @@
 // An uploaded input_reference image: only JPEG, PNG and WebP, recognised by their bytes (clients often
 // send application/octet-stream), stored under `inputs/<videoId>/reference` for the worker to forward.
 import { Readable } from 'node:stream';
-import { InvalidRequestError, PayloadTooLargeError, type CreateVideoBody, type Storage } from '@sora-studio/shared';
+import { InvalidRequestError, PayloadTooLargeError, type CreateVideoBody, type Db, type Storage } from '@sora-studio/shared';
 import type { UploadedFile } from './video-multipart.ts';
+import { recordPendingUpload } from './video.repo.ts';
 
 export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
 
@@ -29,11 +30,16 @@ export function checkImage(upload: UploadedFile): ImageType {
   return type;
 }
 
-/** Checks the image and stores it; returns its storage key. */
-export async function storeInputReference(storage: Storage, videoId: string, upload: UploadedFile): Promise<string> {
+/**
+ * Checks the image and stores it; returns its storage key. The object is stored before the create's
+ * transaction (a large upload must not hold one open), so its storage_uploads row is committed first: the
+ * video row's transaction claims it, and what no row claims the orphan sweeper removes.
+ */
+export async function storeInputReference(deps: { storage: Storage; db: Db }, videoId: string, upload: UploadedFile): Promise<string> {
   const type = checkImage(upload);
   const key = inputReferenceKey(videoId);
-  await storage.put(key, Readable.from([upload.bytes]), type);
+  await recordPendingUpload(deps.db, key);
+  await deps.storage.put(key, Readable.from([upload.bytes]), type);
   return key;
 }
 

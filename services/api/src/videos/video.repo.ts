@@ -1,7 +1,7 @@
 // Video reads of the API (the writes are shared with the worker, in packages/shared/src/db). Every read is scoped by owner and skips soft-deleted rows, so another user's
-// video and a deleted one look the same: not there.
-import { sql } from 'kysely';
-import type { Db, ListVideosQuery, Video, VideoAsset, VideoVariant } from '@sora-studio/shared';
+// video and a deleted one look the same: not there. Also the create's upload bookkeeping (storage_uploads).
+import { sql, type Transaction } from 'kysely';
+import type { Database, Db, ListVideosQuery, Video, VideoAsset, VideoVariant } from '@sora-studio/shared';
 import { afterCursor } from '../pagination.ts';
 import { searchQueryText } from './video-search.ts';
 
@@ -35,4 +35,27 @@ export async function findAsset(db: Db, videoId: string, variant: VideoVariant):
     .where('videoId', '=', videoId)
     .where('variant', '=', variant)
     .executeTakeFirst();
+}
+
+/**
+ * Written, and committed, before an upload's object is stored: until a video row claims it, the orphan
+ * sweeper may remove it (after UPLOAD_ORPHAN_GRACE_SECONDS), so a create that dies after the upload leaves
+ * nothing behind for ever.
+ */
+export async function recordPendingUpload(db: Db, storageKey: string): Promise<void> {
+  await db.insertInto('storageUploads').values({ storageKey }).execute();
+}
+
+/**
+ * In the create's transaction: the video row claims its upload. False when the row is gone, which only the
+ * orphan sweeper does, after the grace: the object is being or has been removed, so the create must not commit.
+ */
+export async function claimPendingUpload(trx: Transaction<Database>, storageKey: string): Promise<boolean> {
+  const claimed = await trx.deleteFrom('storageUploads').where('storageKey', '=', storageKey).returning('storageKey').executeTakeFirst();
+  return claimed !== undefined;
+}
+
+/** After a failed create removed its upload's object: nothing is left for the sweeper. */
+export async function forgetPendingUpload(db: Db, storageKey: string): Promise<void> {
+  await db.deleteFrom('storageUploads').where('storageKey', '=', storageKey).execute();
 }

@@ -12,7 +12,7 @@ import { listPage, type ListPage } from '../pagination.ts';
 import { checkInputReference, storeInputReference } from './video-input-reference.ts';
 import type { UploadedFile } from './video-multipart.ts';
 import { toVideoObject } from './video.mapper.ts';
-import { findOwnedVideo, listOwnedVideos } from './video.repo.ts';
+import { claimPendingUpload, findOwnedVideo, forgetPendingUpload, listOwnedVideos } from './video.repo.ts';
 
 export interface VideoServiceDeps {
   config: Config;
@@ -45,6 +45,10 @@ export function createVideoService(deps: VideoServiceDeps) {
   async function submit(ctx: CallerContext, shape: VideoShape, video: Omit<NewVideo, keyof VideoShape | 'userId' | 'provider' | 'estimatedCostMicros' | 'requestId'>, idempotency: IdempotencyClaim | null = null): Promise<VideoObject> {
     const estimatedCostMicros = priceVideoMicros(catalog, shape);
     const row = await deps.db.transaction().execute(async (trx) => {
+      // The row claims its upload; one the orphan sweeper already took (a create slower than the grace) fails it.
+      if (video.inputReferenceKey !== null && !(await claimPendingUpload(trx, video.inputReferenceKey))) {
+        throw new Error(`The upload ${video.inputReferenceKey} was swept as an orphan before its video was created`);
+      }
       const inserted = await insertQueuedVideo(trx, {
         ...video,
         ...shape,
@@ -75,7 +79,7 @@ export function createVideoService(deps: VideoServiceDeps) {
       const ctx = aboutVideo(caller, videoId);
       const shape = resolveVideoShape(catalog, body);
       checkInputReference(body, upload, deps.config.MAX_UPLOAD_BYTES);
-      const inputReferenceKey = upload ? await storeInputReference(deps.storage, videoId, upload) : null;
+      const inputReferenceKey = upload ? await storeInputReference(deps, videoId, upload) : null;
       try {
         return await submit(ctx, shape, {
           id: videoId,
@@ -86,7 +90,12 @@ export function createVideoService(deps: VideoServiceDeps) {
           metadata: body.metadata ?? {},
         }, idempotency);
       } catch (error) {
-        if (inputReferenceKey) await deps.storage.delete(inputReferenceKey).catch(() => undefined);
+        // Nothing claimed the upload: remove it now; if that fails, its storage_uploads row stays for the sweeper.
+        if (inputReferenceKey) {
+          await deps.storage.delete(inputReferenceKey)
+            .then(() => forgetPendingUpload(deps.db, inputReferenceKey))
+            .catch((cleanupError: unknown) => ctx.log.warn({ err: cleanupError, key: inputReferenceKey }, 'could not remove the upload of a failed create; the orphan sweeper will'));
+        }
         throw error;
       }
     },
@@ -120,6 +129,8 @@ export function createVideoService(deps: VideoServiceDeps) {
     /**
      * Soft-deletes at any status. A video the provider never had is cancelled and released at once; one it
      * has is still polled to its end and settled by the worker (the provider bills it), its assets not kept.
+     * The objects are removed after commit, best-effort: the delete made the video due for the retention
+     * sweeper, which removes whatever a failed removal left once the video has ended.
      */
     async delete(ctx: CallerContext, videoId: string): Promise<{ id: string; object: 'video.deleted'; deleted: true }> {
       const deleted = await deps.db.transaction().execute((trx) => softDeleteVideo(trx, ctx.userId, videoId, ctx.requestId));

@@ -31,6 +31,11 @@ function sampleData(type: WebhookEventType, endpoint: { id: string; url: string 
     case 'video.cancelled':
     case 'video.stalled':
       return { id: newId('video', now.getTime()), object: 'video', status: type === 'video.stalled' ? 'in_progress' : type.slice('video.'.length), sample: true };
+    case 'video.asset_at_risk':
+      return {
+        id: newId('video', now.getTime()), object: 'video', status: 'in_progress', provider_expires_at: seconds(now) + 600, attempts: 3,
+        message: 'A sample: the provider drops its copy soon and ours has not succeeded yet.', sample: true,
+      };
     case 'budget.threshold_reached':
       return { id: newId('budget', now.getTime()), object: 'budget', threshold_percent: 80, used_micros: 80_000_000, limit_micros: 100_000_000, period_start: seconds(now), sample: true };
     case 'webhook_endpoint.disabled':

@@ -6,6 +6,8 @@ import { z } from 'zod';
 
 const count = z.coerce.number().int().min(0).max(1_000_000);
 const millis = z.coerce.number().int().min(0).max(3_600_000);
+/** Two GiB: a big video, and still a 32-bit `free` box size. */
+export const MAX_ASSET_BYTES = 2 * 1024 * 1024 * 1024;
 
 export const FaultDirectivesSchema = z.strictObject({
   /** The video is accepted, then fails: `moderation` → moderation_blocked, `error` → internal_error. */
@@ -20,6 +22,26 @@ export const FaultDirectivesSchema = z.strictObject({
   latency: millis.optional(),
   /** Time from queued to completed. */
   render_ms: millis.optional(),
+  /**
+   * Downloads expire this many seconds after the video completes (its `expires_at`), instead of the server's
+   * EMULATOR_ASSET_TTL_SECONDS; then the content route answers 404 `video_expired`. 0 expires them at once.
+   */
+  asset_ttl_s: z.coerce.number().int().min(0).max(30 * 24 * 3600).optional(),
+  /** The first N content downloads of this video (any variant, counted together) answer 500. */
+  download_fail: count.optional(),
+  /**
+   * The next N downloads (after any download_fail) send the headers with the full Content-Length, then half the
+   * body, then the connection is destroyed: a transfer cut mid-body.
+   */
+  download_cut: count.optional(),
+  /**
+   * The video variant is exactly N bytes: the rendered MP4 followed by a top-level `free` box (zeros) that players
+   * skip, streamed, never held in memory. N must leave room for the rendered MP4 and the box's 8-byte header, else
+   * the download answers 400 `invalid_emulator_directive`.
+   */
+  asset_bytes: z.coerce.number().int().min(0).max(MAX_ASSET_BYTES).optional(),
+  /** Download bodies (every variant) are sent at about B bytes per second, as fast as the client reads at most. */
+  download_rate: z.coerce.number().int().min(1).max(10 * 1024 * 1024 * 1024).optional(),
 });
 
 export type FaultDirectives = z.infer<typeof FaultDirectivesSchema>;

@@ -40,14 +40,15 @@ export function videoStateAt(record: VideoRecord, nowMs: number): VideoState {
   return { status: 'completed', progress: 100, finishedAtMs, error: null };
 }
 
-/** When a completed video's downloads expire. */
-export function expiresAtMs(state: VideoState, assetTtlSeconds: number): number | null {
-  return state.status === 'completed' && state.finishedAtMs !== null ? state.finishedAtMs + assetTtlSeconds * 1000 : null;
+/** When a completed video's downloads expire: its `asset_ttl_s` directive, else the server's TTL, after completion. */
+export function expiresAtMs(record: VideoRecord, state: VideoState, serverAssetTtlSeconds: number): number | null {
+  const ttlSeconds = record.directives.asset_ttl_s ?? serverAssetTtlSeconds;
+  return state.status === 'completed' && state.finishedAtMs !== null ? state.finishedAtMs + ttlSeconds * 1000 : null;
 }
 
-export function toProviderVideo(record: VideoRecord, nowMs: number, assetTtlSeconds: number): ProviderVideo {
+export function toProviderVideo(record: VideoRecord, nowMs: number, serverAssetTtlSeconds: number): ProviderVideo {
   const state = videoStateAt(record, nowMs);
-  const expiresAt = expiresAtMs(state, assetTtlSeconds);
+  const expiresAt = expiresAtMs(record, state, serverAssetTtlSeconds);
   return {
     id: record.id,
     object: 'video',

@@ -48,9 +48,10 @@ export function registerVideoRoutes(app: FastifyInstance, deps: { service: Video
   app.get<VideoParams>('/videos/:video_id/content', async (request, reply) => {
     stats.operations.content += 1;
     const { variant } = parseRequest(ContentQuerySchema, request.query);
-    const asset = service.content(request.params.video_id, variant, requestContext(request));
-    // Whatever the Accept header says (the SDK sends application/binary), the answer is the asset's own type.
-    return reply.type(asset.contentType).send(asset.bytes);
+    const download = service.content(request.params.video_id, variant, requestContext(request));
+    // Whatever the Accept header says (the SDK sends application/binary), the answer is the asset's own type. The
+    // length is the whole asset's, also when download_cut then ends the body early.
+    return reply.type(download.contentType).header('content-length', download.length).send(download.body);
   });
 }
 

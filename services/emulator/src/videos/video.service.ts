@@ -2,14 +2,17 @@
 // when its content can be downloaded.
 import { InvalidRequestError, notFound, NotFoundError, resolveVideoShape, VIDEO_VARIANTS, type VideoVariant } from '@sora-studio/shared';
 import { CreateFaultCounter } from '../faults/create-faults.ts';
+import { DownloadFaultCounter } from '../faults/download-faults.ts';
 import { layerDirectives, parseFaultDirectives, type ResolvedDirectives } from '../faults/fault-directives.ts';
 import type { RequestFaults } from '../faults/request-faults.ts';
 import { BoundedMap } from '../memory/bounded-map.ts';
+import { minimumPaddedBytes, paddedMp4Chunks } from '../render/padded-mp4.ts';
 import { renderVariant, type RenderedAsset } from '../render/video-render.ts';
 import type { EmulatorSettings } from '../emulator.config.ts';
 import type { EmulatorStats } from '../stats/emulator-stats.ts';
 import type { WebhookSender } from '../webhooks/webhook-sender.ts';
 import { expiresAtMs, toProviderVideo, videoStateAt, type ProviderVideo } from './video.lifecycle.ts';
+import { downloadBody, type VideoDownload } from './video-download.ts';
 import { CreateBodySchema, ListQuerySchema, parseRequest, RemixBodySchema } from './video.schemas.ts';
 import type { VideoRequestBody } from './video-request.parser.ts';
 import { VideoStore, type VideoRecord } from './video.store.ts';
@@ -36,6 +39,7 @@ export class VideoService {
   readonly #stats: EmulatorStats;
   readonly #store: VideoStore;
   readonly #createFaults = new CreateFaultCounter();
+  readonly #downloadFaults = new DownloadFaultCounter();
   readonly #renders = new BoundedMap<string, RenderedAsset>(RENDERS_CACHED);
   readonly #now: () => number;
   readonly #webhooks: WebhookSender | undefined;
@@ -94,20 +98,42 @@ export class VideoService {
     this.#store.delete(id);
     this.#webhooks?.cancel(id);
     for (const variant of VIDEO_VARIANTS) this.#renders.delete(`${id}:${variant}`);
+    this.#downloadFaults.forget(id);
     return { id, object: 'video.deleted', deleted: true };
   }
 
-  content(id: string, variant: VideoVariant, context: VideoRequestContext): RenderedAsset {
+  /**
+   * A download of one variant, as its directives script it: refused (download_fail), padded to asset_bytes,
+   * paced to download_rate, cut short (download_cut). A refused download still counts towards the script.
+   */
+  content(id: string, variant: VideoVariant, context: VideoRequestContext): VideoDownload {
     const record = this.#find(id, context);
+    const directives = context.faults.concern(record.directives);
     const now = this.#now();
     const state = videoStateAt(record, now);
     if (state.status !== 'completed') {
       throw new InvalidRequestError(`Video '${id}' has no content: it is ${state.status}.`, { code: 'video_not_ready' });
     }
-    if ((expiresAtMs(state, this.#settings.assetTtlSeconds) ?? Infinity) <= now) {
+    if ((expiresAtMs(record, state, this.#settings.assetTtlSeconds) ?? Infinity) <= now) {
       throw new NotFoundError(`The content of video '${id}' has expired.`, { param: 'id', code: 'video_expired' });
     }
-    const key = `${id}:${variant}`;
+    const rendered = this.#rendered(record, variant);
+    const padded = variant === 'video' ? directives.asset_bytes : undefined;
+    if (padded !== undefined && padded < minimumPaddedBytes(rendered.bytes.length)) {
+      throw new InvalidRequestError(
+        `asset_bytes=${padded} is too small: this video renders to ${rendered.bytes.length} bytes, so it needs at least ${minimumPaddedBytes(rendered.bytes.length)}.`,
+        { code: 'invalid_emulator_directive' },
+      );
+    }
+    const cut = this.#downloadFaults.countDownload(id, directives) === 'cut';
+    const length = padded ?? rendered.bytes.length;
+    const chunks = padded === undefined ? [rendered.bytes] : paddedMp4Chunks(rendered.bytes, padded);
+    const body = downloadBody(chunks, { bytesPerSecond: directives.download_rate, cutAfterBytes: cut ? Math.floor(length / 2) : undefined });
+    return { contentType: rendered.contentType, length, body };
+  }
+
+  #rendered(record: VideoRecord, variant: VideoVariant): RenderedAsset {
+    const key = `${record.id}:${variant}`;
     const cached = this.#renders.get(key);
     if (cached) return cached;
     const rendered = renderVariant(record, variant);

@@ -4,7 +4,7 @@ import OpenAI, { toFile } from 'openai';
 import type { Video, VideoCreateParams, VideoSeconds, VideoSize } from 'openai/resources/videos';
 import type { VideoVariant } from '@sora-studio/shared';
 import type { IdempotentRequest, ProviderClient, ProviderContent, ProviderInputReference, ProviderVideo } from './provider-client.ts';
-import { classifyProviderError } from './provider-errors.ts';
+import { classifyProviderError, ProviderError } from './provider-errors.ts';
 
 export interface OpenAiProviderOptions {
   baseUrl: string;
@@ -42,7 +42,7 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions): ProviderClien
       if (!response.body) throw new Error(`The provider sent no body for the ${variant} of ${providerVideoId}`);
       const length = response.headers.get('content-length');
       return {
-        body: bodyOf(response),
+        body: bodyOf(response, `${variant} of ${providerVideoId}`),
         contentType: response.headers.get('content-type') ?? FALLBACK_CONTENT_TYPES[variant],
         contentLength: length === null ? null : Number(length),
       };
@@ -56,11 +56,17 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions): ProviderClien
  * The response's body, read through a generator that holds the Response itself. undici cancels the body of a
  * Response that is garbage-collected before its body is read (a FinalizationRegistry), and the stream is not
  * read until storage has opened its file: returning `response.body` alone let a busy process collect the
- * Response in that window, and the download ended early with 0 bytes.
+ * Response in that window, and the download ended early with 0 bytes. A read that fails is a ProviderError, as
+ * every other failure of this client is, so finalize's budget pays for it.
  */
-async function* bodyOf(response: Response): AsyncGenerator<Uint8Array> {
+async function* bodyOf(response: Response, what: string): AsyncGenerator<Uint8Array> {
   const body = response.body!;
-  for await (const chunk of body) yield chunk;
+  try {
+    for await (const chunk of body) yield chunk;
+  } catch (error) {
+    // The connection dropped mid-body (undici's "terminated"): the provider's failure, retried like any other.
+    throw new ProviderError('retryable', { status: null, code: 'download_interrupted', message: `The download of the ${what} was cut off: ${(error as Error).message}`, cause: error });
+  }
 }
 
 async function classified<T>(call: () => Promise<T>): Promise<T> {
@@ -84,5 +90,7 @@ function toProviderVideo(video: Video): ProviderVideo {
     seconds: video.seconds,
     size: video.size,
     error: video.error ? { code: video.error.code, message: video.error.message } : null,
+    // Unix seconds; a provider that sends nothing (or nonsense) leaves the deadline unknown, not at 1970.
+    expiresAt: typeof video.expires_at === 'number' && video.expires_at > 0 ? new Date(video.expires_at * 1000) : null,
   };
 }

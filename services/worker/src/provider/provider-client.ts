@@ -12,6 +12,8 @@ export interface ProviderVideo {
   seconds: string;
   size: string;
   error: { code: string; message: string } | null;
+  /** When the provider drops its downloads of a completed video (OpenAI's `expires_at`); null when it says nothing. */
+  expiresAt: Date | null;
 }
 
 export type ProviderInputReference =

@@ -1,13 +1,15 @@
 // Finalize: prices what the provider delivered (its seconds and size, recorded by the poll, not the requested
 // ones), copies every variant into our storage and, in one transaction, completes the video and settles its
-// cost. Re-running it after a crash rewrites the same assets and finds the ledger rows already there. A
+// cost. Each copy is verified before its asset row is written (asset-copy.ts); a re-run after a crash or a
+// failed copy copies only the variants not yet stored and verified, and finds the ledger rows already there. A
+// failed copy is retried on a schedule that ends before the provider drops its copy (finalize-retry.ts). A
 // deleted video is settled all the same (the provider bills it), but its assets are not kept.
-import { assetKey, changeVideo, moneyPayload, settleVideoCost, VIDEO_VARIANTS, withUnfinishedVideo, type Video, type VideoVariant } from '@sora-studio/shared';
+import { changeVideo, moneyPayload, settleVideoCost, VIDEO_VARIANTS, withUnfinishedVideo, type Video, type VideoVariant } from '@sora-studio/shared';
 import { deliveredPriceMicros } from '../pipeline/delivered-price.ts';
-import { IncompleteDownloadError } from '../pipeline/step-errors.ts';
 import { FINISHED, type StepOutcome } from '../pipeline/step-outcome.ts';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
-import { deleteVideoAssets, upsertVideoAsset } from '../videos/video-asset.repo.ts';
+import { deleteVideoAssets, findVideoAssets } from '../videos/video-asset.repo.ts';
+import { copyAsset } from './asset-copy.ts';
 import { markStalled } from './stall.ts';
 
 export async function finalizeVideo(video: Video, deps: PipelineDeps): Promise<StepOutcome> {
@@ -20,10 +22,7 @@ export async function finalizeVideo(video: Video, deps: PipelineDeps): Promise<S
     await markStalled(video.id, 'unpriced_delivery', `The provider delivered ${what}, which the catalogue has no price for.`, deps);
     return { kind: 'wait', reason: 'stalled', delayMs: deps.config.POLL_MAX_INTERVAL_MS };
   }
-  if (video.deletedAt === null) {
-    const providerVideoId = video.providerVideoId;
-    await Promise.all(VIDEO_VARIANTS.map((variant) => copyAsset(video.id, providerVideoId, variant, deps)));
-  }
+  if (video.deletedAt === null) await copyMissingAssets(video.id, video.providerVideoId, deps);
   // Recorded as priced: what the poll said the provider delivered.
   const delivered = { deliveredSeconds: video.deliveredSeconds, deliveredSize: video.deliveredSize };
   const completedAt = deps.clock();
@@ -35,8 +34,9 @@ export async function finalizeVideo(video: Video, deps: PipelineDeps): Promise<S
     // Deleted while its assets were being copied: the delete removed what was there, this removes the rest.
     if (locked.deletedAt !== null) strayKeys = await deleteVideoAssets(trx, video.id);
     const settlement = await settleVideoCost(trx, locked, actualCostMicros);
+    // A deleted video keeps the expiry its delete set, so the retention sweeper removes whatever is left of it.
     return changeVideo(trx, locked, {
-      status: 'completed', progress: 100, completedAt, expiresAt, actualCostMicros, ...delivered, stalledAt: null, stalledReason: null,
+      status: 'completed', progress: 100, completedAt, expiresAt: locked.deletedAt === null ? expiresAt : locked.expiresAt, actualCostMicros, ...delivered, stalledAt: null, stalledReason: null,
     }, { type: 'video.completed', data: { ...moneyPayload(settlement), delivered_seconds: delivered.deliveredSeconds, delivered_size: delivered.deliveredSize } });
   }));
   for (const removal of await Promise.allSettled(strayKeys.map((key) => deps.storage.delete(key)))) {
@@ -48,14 +48,21 @@ export async function finalizeVideo(video: Video, deps: PipelineDeps): Promise<S
   return FINISHED;
 }
 
-async function copyAsset(videoId: string, providerVideoId: string, variant: VideoVariant, deps: PipelineDeps): Promise<void> {
-  const content = await deps.provider.downloadContent(providerVideoId, variant);
-  const storageKey = assetKey(videoId, variant);
-  const stored = await deps.storage.put(storageKey, content.body, content.contentType);
-  // A cut connection can end a stream early without an error; such an asset must never be recorded as done.
-  if (stored.bytes === 0 || (content.contentLength !== null && stored.bytes !== content.contentLength)) {
-    throw new IncompleteDownloadError({ providerVideoId, variant, receivedBytes: stored.bytes, expectedBytes: content.contentLength });
-  }
-  await upsertVideoAsset(deps.db, { videoId, variant, storageKey, bytes: stored.bytes, sha256: stored.sha256, contentType: content.contentType });
-  deps.logger.debug({ variant, bytes: stored.bytes }, 'asset stored');
+/** Copies every variant that has no verified copy yet; all are tried (none left running), the first failure thrown. */
+async function copyMissingAssets(videoId: string, providerVideoId: string, deps: PipelineDeps): Promise<void> {
+  const missing = await missingVariants(videoId, deps);
+  const copies = await Promise.allSettled(missing.map((variant) => copyAsset(videoId, providerVideoId, variant, deps)));
+  const failed = copies.find((copy) => copy.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** A variant with an asset row was verified when the row was written; it is copied again only if its object went missing or changed size. */
+async function missingVariants(videoId: string, deps: PipelineDeps): Promise<VideoVariant[]> {
+  const rows = new Map((await findVideoAssets(deps.db, videoId)).map((row) => [row.variant, row]));
+  const checks = await Promise.all(VIDEO_VARIANTS.map(async (variant) => {
+    const row = rows.get(variant);
+    const stat = row ? await deps.storage.stat(row.storageKey) : null;
+    return stat !== null && stat.bytes === row?.bytes ? null : variant;
+  }));
+  return checks.filter((variant): variant is VideoVariant => variant !== null);
 }

@@ -1,7 +1,8 @@
 // Poll: asks the provider how the video is doing and records it. Unchanged news writes nothing, unless the
 // video has made no progress for longer than VIDEO_STALL_AFTER_MS, which marks it stalled. A status or
-// progress change is saved (an event only when the status changes) and un-stalls a stalled video. A provider
-// that reports failure ends the video; one that delivered records what it delivered, for finalize to price.
+// progress change is saved with a `video.provider_status` event (live status streams it) and un-stalls a stalled video. A provider
+// that reports failure ends the video; one that delivered records what it delivered, for finalize to price, and
+// when the provider drops its downloads (`provider_expires_at`), for finalize to copy them before that.
 import type { Transaction } from 'kysely';
 import { changeVideo, isStalled, withUnfinishedVideo, type Database, type LockedVideo, type Video, type VideoPatch } from '@sora-studio/shared';
 import type { ProviderVideo } from '../provider/provider-client.ts';
@@ -47,6 +48,8 @@ async function recordAnswer(trx: Transaction<Database>, locked: LockedVideo, ans
   const patch: VideoPatch = { providerStatus: answer.status, progress, lastProgressAt: deps.clock() };
   // Finalize prices what the provider delivered, not what was asked; the provider says it here.
   if (answer.status === 'completed') Object.assign(patch, deliveredShapeOf(answer));
-  const statusChanged = answer.status !== unstalled.providerStatus;
+  // Finalize plans its download retries to end before the provider drops its copy (download-schedule.ts).
+  if (answer.status === 'completed' && answer.expiresAt !== null) patch.providerExpiresAt = answer.expiresAt;
+  const statusChanged = answer.status !== unstalled.providerStatus || progress !== unstalled.progress;
   return changeVideo(trx, unstalled, patch, statusChanged ? { type: 'video.provider_status', data: { provider_status: answer.status, progress } } : undefined);
 }

@@ -1,4 +1,5 @@
-// The video_assets rows the worker writes. A re-run of finalize overwrites a row with the same values.
+// The video_assets rows the worker writes, each only after its object was verified (steps/asset-copy.ts). A
+// re-run of finalize overwrites a row with the same values.
 import type { Transaction } from 'kysely';
 import type { Database, Db, VideoAsset } from '@sora-studio/shared';
 
@@ -17,4 +18,9 @@ export async function upsertVideoAsset(db: Db, asset: Omit<VideoAsset, 'createdA
 export async function deleteVideoAssets(trx: Transaction<Database>, videoId: string): Promise<string[]> {
   const rows = await trx.deleteFrom('videoAssets').where('videoId', '=', videoId).returning('storageKey').execute();
   return rows.map((row) => row.storageKey);
+}
+
+/** The video's asset rows: the variants already stored and verified. */
+export async function findVideoAssets(db: Db, videoId: string): Promise<VideoAsset[]> {
+  return db.selectFrom('videoAssets').selectAll().where('videoId', '=', videoId).execute();
 }

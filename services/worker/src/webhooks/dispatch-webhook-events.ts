@@ -83,7 +83,7 @@ async function dispatchOutbox(trx: Transaction<Database>, outbox: (typeof OUTBOX
  * age() against our own (assigned: the cursor row is locked) turns them into full ones. The service's role
  * sees its own sessions' xids, which are the ones that matter.
  */
-async function transactionBounds(trx: Transaction<Database>): Promise<SnapshotBounds> {
+export async function transactionBounds(trx: Transaction<Database>): Promise<SnapshotBounds> {
   const result = await sql<{ xmin: string; xmax: string }>`
     with me as (select pg_current_xact_id()::text::bigint as xid),
     others as (

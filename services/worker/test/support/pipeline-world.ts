@@ -51,7 +51,7 @@ export async function startPipelineWorld(
   const logger = createLogger('worker-test', config.LOG_LEVEL);
   const redis = createRedis(config.REDIS_URL);
   const queues = createVideoQueues(redis, config.REDIS_PREFIX);
-  const storage = createStorage(config, 'http://127.0.0.1:3000/storage');
+  const storage = createStorage(config);
   const provider = createOpenAiProvider({ baseUrl: config.PROVIDER_BASE_URL, apiKey: config.PROVIDER_API_KEY, timeoutMs: config.PROVIDER_TIMEOUT_MS });
   const running: RunningWorkers[] = [];
   let emulatorStopped: Promise<void> | undefined;

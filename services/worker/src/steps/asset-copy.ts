@@ -1,0 +1,83 @@
+// Copying one variant from the provider into our storage, and proving the copy. The bytes are counted and
+// hashed as they arrive, before storage sees them; the object is then checked three ways: the provider's
+// Content-Length, what storage says it wrote, and a streamed read back of the stored object. Any mismatch
+// removes the object and throws a retryable error; only a verified object gets its video_assets row, so the
+// API never serves an unverified one. Nothing is buffered whole: a 500 MB video streams through.
+import { createHash } from 'node:crypto';
+import { assetKey, type VideoVariant } from '@sora-studio/shared';
+import { AssetVerificationError, IncompleteDownloadError } from '../pipeline/step-errors.ts';
+import type { PipelineDeps } from '../video-pipeline.deps.ts';
+import { upsertVideoAsset } from '../videos/video-asset.repo.ts';
+
+/** A stream's length and sha256. */
+export interface AssetDigest {
+  bytes: number;
+  sha256: string;
+}
+
+export async function copyAsset(videoId: string, providerVideoId: string, variant: VideoVariant, deps: PipelineDeps): Promise<AssetDigest> {
+  const content = await deps.provider.downloadContent(providerVideoId, variant);
+  const storageKey = assetKey(videoId, variant);
+  const received = digestOnTheWay(content.body);
+  let stored;
+  try {
+    stored = await deps.storage.put(storageKey, received.body, content.contentType);
+  } catch (error) {
+    // Whatever reached storage of a download cut mid-body must not stay at the key.
+    await removeQuietly(storageKey, deps);
+    throw error;
+  }
+  const arrived = received.digest();
+  try {
+    // A cut connection can end a stream early without an error; such an asset must never be recorded as done.
+    if (arrived.bytes === 0 || (content.contentLength !== null && arrived.bytes !== content.contentLength)) {
+      throw new IncompleteDownloadError({ providerVideoId, variant, receivedBytes: arrived.bytes, expectedBytes: content.contentLength });
+    }
+    const mismatch = differs('storage wrote', stored, arrived) ?? differs('the stored object reads back as', await readBack(storageKey, deps), arrived);
+    if (mismatch !== null) throw new AssetVerificationError({ variant, storageKey, what: mismatch });
+  } catch (error) {
+    await removeQuietly(storageKey, deps);
+    throw error;
+  }
+  await upsertVideoAsset(deps.db, { videoId, variant, storageKey, bytes: arrived.bytes, sha256: arrived.sha256, contentType: content.contentType });
+  deps.logger.debug({ variant, bytes: arrived.bytes, sha256: arrived.sha256 }, 'asset stored and verified');
+  return arrived;
+}
+
+/** Passes the body on unchanged, counting and hashing it; `digest()` once the body has been read to its end. */
+function digestOnTheWay(body: AsyncIterable<Uint8Array>): { body: AsyncIterable<Uint8Array>; digest: () => AssetDigest } {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  async function* tapped(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of body) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      yield chunk;
+    }
+  }
+  return { body: tapped(), digest: () => ({ bytes, sha256: hash.digest('hex') }) };
+}
+
+async function readBack(storageKey: string, deps: PipelineDeps): Promise<AssetDigest> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of await deps.storage.get(storageKey)) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+function differs(what: string, actual: AssetDigest, expected: AssetDigest): string | null {
+  if (actual.bytes !== expected.bytes) return `${what} ${actual.bytes} bytes, ${expected.bytes} arrived`;
+  if (actual.sha256 !== expected.sha256) return `${what} sha256 ${actual.sha256}, ${expected.sha256} arrived`;
+  return null;
+}
+
+async function removeQuietly(storageKey: string, deps: PipelineDeps): Promise<void> {
+  try {
+    await deps.storage.delete(storageKey);
+  } catch (error) {
+    deps.logger.warn({ err: error, storageKey }, 'could not remove an unverified asset');
+  }
+}
