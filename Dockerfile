@@ -32,7 +32,9 @@ RUN pnpm install --offline --frozen-lockfile --prod --store-dir /pnpm-store --fi
 # What every service image starts from. Storage lives in a volume at /data; a fresh named volume takes
 # this directory's owner.
 FROM node:24-slim AS runtime
-ENV NODE_ENV=production
+# glibc otherwise raises its mmap threshold after the first freed 5 MiB upload part, and later parts come from a
+# heap whose freed pages stay in RSS: +25-35 MB per streamed asset (bench/README.md, storage section).
+ENV NODE_ENV=production MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 RUN mkdir -p /data/storage && chown -R node:node /data
 

@@ -58,6 +58,10 @@ export async function withStorageStack<T>(run: (stack: StorageStack) => Promise<
       ...s3.configEnv,
       API_HOST: '127.0.0.1',
       API_PORT: '0',
+      // glibc raises its mmap threshold to the size of each large block freed (up to 32 MiB), so after the first
+      // 5 MiB upload part every later one comes from the malloc heap, whose freed pages RSS keeps (+25-30 MB in
+      // the worker). A fixed threshold keeps big blocks in mmap, returned on free; the deployment sets it too.
+      MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
     };
     const api = await startServiceProcess('api', API_SERVER, { ...env, LOG_LEVEL: 'info' }, (entry) => LISTENING.test(entry.msg ?? ''));
     cleanups.push(() => api.stop());

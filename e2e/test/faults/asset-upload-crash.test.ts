@@ -9,9 +9,10 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetKey } from '@sora-studio/shared';
-import { createTempDir, startTestS3Server, waitFor, type TempDir, type TestS3Server } from '@sora-studio/testkit';
+import {
+  createTempDir, startRecordingProxy, startTestS3Server, waitFor, type RecordingProxy, type TempDir, type TestS3Server,
+} from '@sora-studio/testkit';
 import { printFigures } from './support/fault-figures.ts';
-import { startS3TrafficProxy, type S3TrafficProxy } from './support/s3-traffic-proxy.ts';
 import { FAULT_PIPELINE_ENV, startFaultStack, type FaultStack } from './support/fault-stack.ts';
 import { submitVideo } from './support/video-load.ts';
 
@@ -58,7 +59,7 @@ async function localDriver(): Promise<Driver> {
 
 async function s3Driver(): Promise<Driver> {
   const s3: TestS3Server = await startTestS3Server({ label: 'upload-crash' });
-  const proxy: S3TrafficProxy = await startS3TrafficProxy(s3.endpoint);
+  const proxy: RecordingProxy = await startRecordingProxy(s3.endpoint);
   return {
     name: 's3',
     env: () => ({ ...s3.configEnv, S3_ENDPOINT: proxy.endpoint }),

@@ -45,6 +45,7 @@ export * from './storage/storage.ts';
 export * from './storage/local.storage.ts';
 export * from './storage/s3.storage.ts';
 export * from './storage/create-storage.ts';
+export * from './storage/stream-memory.ts';
 export * from './auth/api-key.ts';
 export * from './webhooks/ssrf-guard.ts';
 export * from './webhooks/guarded-http.ts';

@@ -10,7 +10,7 @@ import {
 } from './support/storage-contract.drivers.ts';
 
 const MiB = 1024 * 1024;
-/** Larger than the S3 driver's 8 MiB part, so the multipart path (three parts) is what runs. */
+/** Larger than the S3 driver's 5 MiB part, so the multipart path (five parts) is what runs. */
 const LARGE_BYTES = 20 * MiB + 12_345;
 
 let s3Server: TestS3Server | undefined;

@@ -12,5 +12,5 @@ export * from './media-probes.ts';
 export * from './private-servers/index.ts';
 export * from './webhook-receiver.ts';
 export * from './s3-server.ts';
-export * from './connection-counting-proxy.ts';
+export * from './recording-proxy.ts';
 export * from './event-stream-client.ts';

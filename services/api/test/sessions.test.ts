@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteEndedSessions } from '@sora-studio/shared';
-import { waitFor } from '@sora-studio/testkit';
+import { openEventStream, waitFor } from '@sora-studio/testkit';
 import { createSessionService } from '../src/sessions/session.service.ts';
 import { adminMadeUser, type AdminMadeUser } from './admin-fixtures.ts';
 import { ADMIN_KEY, call, expectApiError, listenLocally, startApi, twinApp, type ApiHarness, type CallResult } from './api-harness.ts';
@@ -213,6 +213,20 @@ describe('the session cookie', () => {
     expect(noSession.body.error.code).toBe('session_not_found');
   });
 
+  it('takes the key as a bearer header too, with no body or an empty JSON one, but not in both places', async () => {
+    for (const opts of [{ key: alice.apiKey }, { key: alice.apiKey, json: {} }]) {
+      const answer = await call(api, 'POST', '/v1/sessions', opts);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+      expect(answer.body.user.id).toBe(alice.id);
+    }
+    const both = await call(api, 'POST', '/v1/sessions', { key: alice.apiKey, json: { api_key: alice.apiKey } });
+    expectApiError(both, 400);
+    expect(both.body.error.code).toBe('ambiguous_api_key');
+    const neither = await call(api, 'POST', '/v1/sessions', { json: {} });
+    expectApiError(neither, 401);
+    expect(neither.body.error).toMatchObject({ code: 'missing_api_key', param: 'api_key' });
+  });
+
   it('signs out on the server: DELETE /v1/session needs the CSRF token, clears the cookie, and the old cookie is refused', async () => {
     const session = await signIn(alice);
     const withoutToken = await withCookie(session, 'DELETE', '/v1/session', { csrf: null });
@@ -227,6 +241,26 @@ describe('the session cookie', () => {
     expectApiError(replayed, 401);
     expect(replayed.body.error.code).toBe('session_revoked');
     expect(sessionCookieOf(replayed)).toMatch(/^sora_session=;/);
+  });
+
+  it('ends the session\'s open event stream at sign-out, and a reconnect with the old cookie gets a 401', async () => {
+    const session = await signIn(alice);
+    const stream = await openEventStream(`${api.origin}/v1/events`, { cookie: session.cookie });
+    try {
+      expect(stream.status).toBe(200);
+      // The snapshot comes after the route has subscribed to the session's end.
+      await stream.until((events) => events.some((e) => e.event === 'snapshot'), 'the snapshot');
+      expect(stream.isEnded()).toBe(false);
+      const out = await withCookie(session, 'DELETE', '/v1/session');
+      expect(out.status).toBe(200);
+      await waitFor(() => stream.isEnded(), { what: 'the stream to end after sign-out' });
+    } finally {
+      stream.close();
+    }
+    const again = await openEventStream(`${api.origin}/v1/events`, { cookie: session.cookie });
+    again.close();
+    expect(again.status).toBe(401);
+    expect(again.errorBody).toMatchObject({ error: { type: 'authentication_error', code: 'session_revoked' } });
   });
 
   it('stops working when its API key is revoked, while the user\'s other sessions made with other keys go on', async () => {

@@ -7,21 +7,21 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetKey, createStorage, loadConfig, type Storage } from '@sora-studio/shared';
 import {
-  completeReservedVideo, createReservedVideo, freePort, startConnectionCountingProxy, startTestS3Server, waitFor,
-  type ConnectionCountingProxy, type TestS3Server, type TestUser,
+  completeReservedVideo, createReservedVideo, freePort, startRecordingProxy, startTestS3Server, waitFor,
+  type RecordingProxy, type TestS3Server, type TestUser,
 } from '@sora-studio/testkit';
 import { startApi, type ApiHarness } from './api-harness.ts';
 
 const MP4 = Buffer.alloc(4_000, 7);
 
 let s3: TestS3Server;
-let proxy: ConnectionCountingProxy;
+let proxy: RecordingProxy;
 let api: ApiHarness;
 let user: TestUser;
 
 beforeAll(async () => {
   s3 = await startTestS3Server({ label: 'api-shutdown' });
-  proxy = await startConnectionCountingProxy(s3.endpoint);
+  proxy = await startRecordingProxy(s3.endpoint);
   api = await startApi('api_storage_shutdown', { ...s3.configEnv, S3_ENDPOINT: proxy.endpoint });
   user = await api.newUser();
 });

@@ -8,10 +8,10 @@ import {
   assetKey, createStorage, findVideoLedger, loadConfig, S3Storage, softDeleteVideo, VIDEO_VARIANTS, type Storage, type Video,
 } from '@sora-studio/shared';
 import {
-  captureLogs, completeReservedVideo, createReservedVideo, createTempDir, createTestDatabase, createUserWithKey, startTestS3Server,
-  waitFor, type TempDir, type TestDatabase, type TestS3Server,
+  captureLogs, completeReservedVideo, createReservedVideo, startTestS3Server, waitFor,
 } from '@sora-studio/testkit';
 import { sweepExpiredAssets, type AssetSweepRun } from '../src/index.ts';
+import { startSweeperStorage, type SweeperStorage } from './support/sweeper-storage.ts';
 import { startPipelineWorld } from './support/pipeline-world.ts';
 
 const ASSET_BYTES = { video: 3000, thumbnail: 400, spritesheet: 900 } as const;
@@ -19,58 +19,42 @@ const RECORDED_BYTES = ASSET_BYTES.video + ASSET_BYTES.thumbnail + ASSET_BYTES.s
 const PAST = () => new Date(Date.now() - 60_000);
 
 describe.each(['local', 's3'] as const)('the retention sweeper on the %s driver', (driver) => {
-  let testDb: TestDatabase;
-  let s3: TestS3Server | undefined;
-  let dir: TempDir;
-  let storage: Storage;
-  let userId: string;
   const logs = captureLogs('info');
-
-  beforeAll(async () => {
-    [testDb, s3, dir] = await Promise.all([
-      createTestDatabase(`worker_retention_${driver}`),
-      driver === 's3' ? startTestS3Server({ label: 'retention' }) : Promise.resolve(undefined),
-      createTempDir('retention'),
-    ]);
-    storage = createStorage(loadConfig({ NODE_ENV: 'test', STORAGE_DIR: dir.path, ...s3?.configEnv }));
-    userId = (await createUserWithKey(testDb.db)).id;
-  });
-  afterAll(async () => {
-    await testDb?.drop();
-    await s3?.stop();
-    await dir?.remove();
-  });
+  // Filled in by beforeAll: this driver's database, user and storage.
+  let sweeperStorage: SweeperStorage;
+  beforeAll(async () => { sweeperStorage = await startSweeperStorage(driver, 'retention'); });
+  afterAll(async () => { await sweeperStorage?.close(); });
 
   /** One run, as the maintenance job makes it, with this batch size. */
   function sweep(batch = 200): Promise<AssetSweepRun> {
-    return sweepExpiredAssets({ db: testDb.db, storage, config: { ASSET_SWEEP_BATCH: batch }, logger: logs.logger('worker'), clock: () => new Date() });
+    return sweepExpiredAssets({ db: sweeperStorage.testDb.db, storage: sweeperStorage.storage, config: { ASSET_SWEEP_BATCH: batch }, logger: logs.logger('worker'), clock: () => new Date() });
   }
 
   /** What finalize leaves: a completed, settled video with its three assets stored and recorded; and an uploaded input image. */
-  async function completedVideo(expiresAt: Date | null, into: Storage = storage): Promise<Video> {
+  async function completedVideo(expiresAt: Date | null, into: Storage = sweeperStorage.storage): Promise<Video> {
     const inputReferenceKey = `inputs/${crypto.randomUUID()}/reference`;
-    const video = await createReservedVideo(testDb.db, userId, { inputReferenceKey });
+    const video = await createReservedVideo(sweeperStorage.testDb.db, sweeperStorage.userId, { inputReferenceKey });
     await into.put(inputReferenceKey, Readable.from([Buffer.alloc(64, 7)]), 'image/png');
-    await completeReservedVideo(testDb.db, video.id);
+    await completeReservedVideo(sweeperStorage.testDb.db, video.id);
     for (const variant of VIDEO_VARIANTS) {
       const key = assetKey(video.id, variant);
       const stored = await into.put(key, Readable.from([Buffer.alloc(ASSET_BYTES[variant], 1)]), 'application/octet-stream');
-      await testDb.db.insertInto('videoAssets').values({ videoId: video.id, variant, storageKey: key, bytes: stored.bytes, sha256: stored.sha256, contentType: 'application/octet-stream' }).execute();
+      await sweeperStorage.testDb.db.insertInto('videoAssets').values({ videoId: video.id, variant, storageKey: key, bytes: stored.bytes, sha256: stored.sha256, contentType: 'application/octet-stream' }).execute();
     }
     // Finalize sets expires_at from ASSET_RETENTION_SECONDS (its own test); here the test picks the moment.
-    return testDb.db.updateTable('videos').set({ expiresAt }).where('id', '=', video.id).returningAll().executeTakeFirstOrThrow();
+    return sweeperStorage.testDb.db.updateTable('videos').set({ expiresAt }).where('id', '=', video.id).returningAll().executeTakeFirstOrThrow();
   }
 
   /** The video's keys that still have an object, asked of the driver, and (S3) of the bucket itself. */
   async function storedKeys(video: Video): Promise<string[]> {
     const keys = [...VIDEO_VARIANTS.map((variant) => assetKey(video.id, variant)), video.inputReferenceKey!];
-    const present = (await Promise.all(keys.map(async (key) => ((await storage.stat(key)) ? key : null)))).filter((key) => key !== null);
-    if (s3) expect([...await s3.listKeys(`videos/${video.id}/`), ...await s3.listKeys(video.inputReferenceKey!)].sort()).toEqual([...present].sort());
+    const present = (await Promise.all(keys.map(async (key) => ((await sweeperStorage.storage.stat(key)) ? key : null)))).filter((key) => key !== null);
+    if (sweeperStorage.s3) expect([...await sweeperStorage.s3.listKeys(`videos/${video.id}/`), ...await sweeperStorage.s3.listKeys(video.inputReferenceKey!)].sort()).toEqual([...present].sort());
     return present;
   }
 
-  const row = (videoId: string) => testDb.db.selectFrom('videos').selectAll().where('id', '=', videoId).executeTakeFirstOrThrow();
-  const purgeEvents = (videoId: string) => testDb.db.selectFrom('videoEvents').select(['data', 'fromStatus', 'toStatus'])
+  const row = (videoId: string) => sweeperStorage.testDb.db.selectFrom('videos').selectAll().where('id', '=', videoId).executeTakeFirstOrThrow();
+  const purgeEvents = (videoId: string) => sweeperStorage.testDb.db.selectFrom('videoEvents').select(['data', 'fromStatus', 'toStatus'])
     .where('videoId', '=', videoId).where('type', '=', 'video.assets_purged').execute();
 
   /** Purges everything due from earlier tests, so a test's counts are its own. */
@@ -83,7 +67,7 @@ describe.each(['local', 's3'] as const)('the retention sweeper on the %s driver'
     await drain();
     const expired = await completedVideo(PAST());
     const before = await row(expired.id);
-    const ledgerBefore = await findVideoLedger(testDb.db, expired.id);
+    const ledgerBefore = await findVideoLedger(sweeperStorage.testDb.db, expired.id);
     expect(await storedKeys(expired)).toHaveLength(4);
 
     const run = await sweep();
@@ -93,8 +77,8 @@ describe.each(['local', 's3'] as const)('the retention sweeper on the %s driver'
     const after = await row(expired.id);
     expect(after.assetsPurgedAt).toBeInstanceOf(Date);
     expect(after).toMatchObject({ status: 'completed', actualCostMicros: before.actualCostMicros, estimatedCostMicros: before.estimatedCostMicros, deletedAt: null });
-    expect(await findVideoLedger(testDb.db, expired.id)).toEqual(ledgerBefore);
-    expect(await testDb.db.selectFrom('videoAssets').select('variant').where('videoId', '=', expired.id).execute()).toHaveLength(3);
+    expect(await findVideoLedger(sweeperStorage.testDb.db, expired.id)).toEqual(ledgerBefore);
+    expect(await sweeperStorage.testDb.db.selectFrom('videoAssets').select('variant').where('videoId', '=', expired.id).execute()).toHaveLength(3);
     // A same-status event: no status change is recorded.
     expect(await purgeEvents(expired.id)).toEqual([{ data: { objects: 4, bytes: RECORDED_BYTES }, fromStatus: null, toStatus: null }]);
     const line = logs.lines.findLast((entry) => entry.msg === 'expired assets swept');
@@ -154,11 +138,11 @@ describe.each(['local', 's3'] as const)('the retention sweeper on the %s driver'
     await drain();
     // The delete as the API makes it, whose removals after commit all failed: every object is still there.
     const deleted = await completedVideo(null);
-    await testDb.db.transaction().execute((trx) => softDeleteVideo(trx, userId, deleted.id, 'req_test'));
+    await sweeperStorage.testDb.db.transaction().execute((trx) => softDeleteVideo(trx, sweeperStorage.userId, deleted.id, 'req_test'));
     // A video still at the provider is deleted too, but its end (and its copy) is still to come.
-    const rendering = await createReservedVideo(testDb.db, userId);
-    await testDb.db.updateTable('videos').set({ status: 'in_progress', providerVideoId: 'video_provider_x', submitAttempts: 1 }).where('id', '=', rendering.id).execute();
-    await testDb.db.transaction().execute((trx) => softDeleteVideo(trx, userId, rendering.id, 'req_test'));
+    const rendering = await createReservedVideo(sweeperStorage.testDb.db, sweeperStorage.userId);
+    await sweeperStorage.testDb.db.updateTable('videos').set({ status: 'in_progress', providerVideoId: 'video_provider_x', submitAttempts: 1 }).where('id', '=', rendering.id).execute();
+    await sweeperStorage.testDb.db.transaction().execute((trx) => softDeleteVideo(trx, sweeperStorage.userId, rendering.id, 'req_test'));
 
     const run = await sweep();
 
@@ -167,7 +151,7 @@ describe.each(['local', 's3'] as const)('the retention sweeper on the %s driver'
     expect(await row(deleted.id)).toMatchObject({ status: 'completed', deletedAt: expect.any(Date), assetsPurgedAt: expect.any(Date) });
     expect((await row(rendering.id)).assetsPurgedAt).toBeNull();
 
-    await completeReservedVideo(testDb.db, rendering.id);
+    await completeReservedVideo(sweeperStorage.testDb.db, rendering.id);
     expect((await sweep()).videos).toBe(1);
     expect((await row(rendering.id)).assetsPurgedAt).toBeInstanceOf(Date);
   });
@@ -180,7 +164,7 @@ describe.each(['local', 's3'] as const)('the retention sweeper on the %s driver'
       const stuck = await completedVideo(PAST(), unreachable);
       await gone.stop();
 
-      const failing = await sweepExpiredAssets({ db: testDb.db, storage: unreachable, config: { ASSET_SWEEP_BATCH: 10 }, logger: logs.logger('worker'), clock: () => new Date() });
+      const failing = await sweepExpiredAssets({ db: sweeperStorage.testDb.db, storage: unreachable, config: { ASSET_SWEEP_BATCH: 10 }, logger: logs.logger('worker'), clock: () => new Date() });
 
       expect(failing).toMatchObject({ videos: 0, failed: 1 });
       expect((await row(stuck.id)).assetsPurgedAt).toBeNull();
@@ -194,7 +178,7 @@ describe.each(['local', 's3'] as const)('the retention sweeper on the %s driver'
 
   if (driver === 'local') {
     it('runs on its own, every ASSET_SWEEP_INTERVAL_MS, in the worker\'s maintenance queue', async () => {
-      const world = await startPipelineWorld(testDb, { env: { ASSET_SWEEP_INTERVAL_MS: '100' } });
+      const world = await startPipelineWorld(sweeperStorage.testDb, { env: { ASSET_SWEEP_INTERVAL_MS: '100' } });
       try {
         const expired = await completedVideo(PAST(), world.storage);
         await world.startWorkers();

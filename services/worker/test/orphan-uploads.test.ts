@@ -4,58 +4,39 @@
 // upload a video claimed. The API's side (what a create leaves) is services/api/test/video-upload-bookkeeping.test.ts.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStorage, loadConfig, type Storage } from '@sora-studio/shared';
-import {
-  captureLogs, createReservedVideo, createTempDir, createTestDatabase, createUserWithKey, startTestS3Server,
-  type TempDir, type TestDatabase, type TestS3Server,
-} from '@sora-studio/testkit';
+import { captureLogs, createReservedVideo } from '@sora-studio/testkit';
 import { sweepOrphanUploads, type OrphanUploadSweepRun } from '../src/index.ts';
+import { startSweeperStorage, type SweeperStorage } from './support/sweeper-storage.ts';
 
 const GRACE_SECONDS = 3600;
 
 describe.each(['local', 's3'] as const)('the orphan upload sweeper on the %s driver', (driver) => {
-  let testDb: TestDatabase;
-  let s3: TestS3Server | undefined;
-  let dir: TempDir;
-  let storage: Storage;
-  let userId: string;
   const logs = captureLogs('info');
-
-  beforeAll(async () => {
-    [testDb, s3, dir] = await Promise.all([
-      createTestDatabase(`worker_orphans_${driver}`),
-      driver === 's3' ? startTestS3Server({ label: 'orphans' }) : Promise.resolve(undefined),
-      createTempDir('orphans'),
-    ]);
-    storage = createStorage(loadConfig({ NODE_ENV: 'test', STORAGE_DIR: dir.path, ...s3?.configEnv }));
-    userId = (await createUserWithKey(testDb.db)).id;
-  });
-  afterAll(async () => {
-    await testDb?.drop();
-    await s3?.stop();
-    await dir?.remove();
-  });
+  // Filled in by beforeAll: this driver's database, user and storage.
+  let sweeperStorage: SweeperStorage;
+  beforeAll(async () => { sweeperStorage = await startSweeperStorage(driver, 'orphans'); });
+  afterAll(async () => { await sweeperStorage?.close(); });
 
   function sweep(batch = 200): Promise<OrphanUploadSweepRun> {
     return sweepOrphanUploads({
-      db: testDb.db, storage, config: { ASSET_SWEEP_BATCH: batch, UPLOAD_ORPHAN_GRACE_SECONDS: GRACE_SECONDS }, logger: logs.logger('worker'), clock: () => new Date(),
+      db: sweeperStorage.testDb.db, storage: sweeperStorage.storage, config: { ASSET_SWEEP_BATCH: batch, UPLOAD_ORPHAN_GRACE_SECONDS: GRACE_SECONDS }, logger: logs.logger('worker'), clock: () => new Date(),
     });
   }
 
   /** What the API's storeInputReference leaves when its create never commits: the row (written `ageSeconds` ago), then the object. */
   async function unclaimedUpload(ageSeconds: number): Promise<string> {
     const key = `inputs/video_${crypto.randomUUID().replaceAll('-', '')}/reference`;
-    await testDb.db.insertInto('storageUploads').values({ storageKey: key, createdAt: new Date(Date.now() - ageSeconds * 1000) }).execute();
-    await storage.put(key, Readable.from([Buffer.alloc(64, 9)]), 'image/png');
+    await sweeperStorage.testDb.db.insertInto('storageUploads').values({ storageKey: key, createdAt: new Date(Date.now() - ageSeconds * 1000) }).execute();
+    await sweeperStorage.storage.put(key, Readable.from([Buffer.alloc(64, 9)]), 'image/png');
     return key;
   }
 
   async function isStored(key: string): Promise<boolean> {
-    const byDriver = (await storage.stat(key)) !== null;
-    if (s3) expect((await s3.listKeys(key)).length > 0).toBe(byDriver);
+    const byDriver = (await sweeperStorage.storage.stat(key)) !== null;
+    if (sweeperStorage.s3) expect((await sweeperStorage.s3.listKeys(key)).length > 0).toBe(byDriver);
     return byDriver;
   }
-  const hasRow = async (key: string) => (await testDb.db.selectFrom('storageUploads').select('storageKey').where('storageKey', '=', key).executeTakeFirst()) !== undefined;
+  const hasRow = async (key: string) => (await sweeperStorage.testDb.db.selectFrom('storageUploads').select('storageKey').where('storageKey', '=', key).executeTakeFirst()) !== undefined;
 
   async function drain(): Promise<void> {
     let run: OrphanUploadSweepRun;
@@ -81,12 +62,12 @@ describe.each(['local', 's3'] as const)('the orphan upload sweeper on the %s dri
     await drain();
     const key = await unclaimedUpload(GRACE_SECONDS * 2);
     // The create's transaction: the row claims it (the API deletes the storage_uploads row as it inserts the video).
-    await testDb.db.deleteFrom('storageUploads').where('storageKey', '=', key).execute();
-    const video = await createReservedVideo(testDb.db, userId, { inputReferenceKey: key });
+    await sweeperStorage.testDb.db.deleteFrom('storageUploads').where('storageKey', '=', key).execute();
+    const video = await createReservedVideo(sweeperStorage.testDb.db, sweeperStorage.userId, { inputReferenceKey: key });
 
     expect(await sweep()).toMatchObject({ uploads: 0 });
     expect(await isStored(key)).toBe(true);
-    expect((await testDb.db.selectFrom('videos').select('inputReferenceKey').where('id', '=', video.id).executeTakeFirstOrThrow()).inputReferenceKey).toBe(key);
+    expect((await sweeperStorage.testDb.db.selectFrom('videos').select('inputReferenceKey').where('id', '=', video.id).executeTakeFirstOrThrow()).inputReferenceKey).toBe(key);
   });
 
   it('handles at most ASSET_SWEEP_BATCH uploads a run, oldest first', async () => {
@@ -102,7 +83,7 @@ describe.each(['local', 's3'] as const)('the orphan upload sweeper on the %s dri
   it('removes the row of an upload whose object never landed (the create died during the put)', async () => {
     await drain();
     const key = `inputs/video_${crypto.randomUUID().replaceAll('-', '')}/reference`;
-    await testDb.db.insertInto('storageUploads').values({ storageKey: key, createdAt: new Date(Date.now() - (GRACE_SECONDS + 1) * 1000) }).execute();
+    await sweeperStorage.testDb.db.insertInto('storageUploads').values({ storageKey: key, createdAt: new Date(Date.now() - (GRACE_SECONDS + 1) * 1000) }).execute();
 
     expect(await sweep()).toMatchObject({ uploads: 1, failed: 0 });
     expect(await hasRow(key)).toBe(false);

@@ -1,73 +1,28 @@
 // The worker as a process (`node services/worker/src/main.ts`): killed mid-video and restarted, and stopped.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findVideoLedger } from '@sora-studio/shared';
 import { createReservedVideo, createTestDatabase, createUserWithKey, waitFor, type TestDatabase } from '@sora-studio/testkit';
 import { readVideo, startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
+import { exitOf, killWorkerProcesses, spawnWorkerProcess, type WorkerProcess } from './support/worker-process.ts';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+// A dead worker's hold on an active job expires in a second, not BullMQ's default thirty. Every worker of the
+// file gets it: the stalled check runs once per interval per queue, whichever worker set the interval.
+const spawnWorker = (): Promise<WorkerProcess> => spawnWorkerProcess(world, testDb.url, { WORKER_LOCK_DURATION_MS: '1000', WORKER_STALLED_INTERVAL_MS: '1000' });
 
 let testDb: TestDatabase;
 let userId: string;
 let world: PipelineWorld;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   testDb = await createTestDatabase('worker_process');
   userId = (await createUserWithKey(testDb.db)).id;
   world = await startPipelineWorld(testDb);
 });
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
+afterEach(killWorkerProcesses);
 afterAll(async () => {
   await world.close();
   await testDb.drop();
 });
-
-interface WorkerProcess {
-  child: ChildProcess;
-  output: () => string;
-}
-
-/** Starts `node main.ts` with the test's database, Redis prefix and emulator, and waits until it runs. */
-async function spawnWorker(): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: testDb.url,
-      REDIS_URL: world.config.REDIS_URL,
-      REDIS_PREFIX: world.config.REDIS_PREFIX,
-      PROVIDER_BASE_URL: world.emu.baseUrl,
-      STORAGE_DIR: world.storageDir,
-      POLL_INTERVAL_MS: '100',
-      POLL_MAX_INTERVAL_MS: '200',
-      RETRY_BASE_DELAY_MS: '50',
-      // A dead worker's hold on an active job expires in a second, not BullMQ's default thirty. Every worker of
-      // the file gets it: the stalled check runs once per interval per queue, whichever worker set the interval.
-      WORKER_LOCK_DURATION_MS: '1000',
-      WORKER_STALLED_INTERVAL_MS: '1000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  await waitFor(() => output.includes('"worker started"') || child.exitCode !== null, { timeoutMs: 15_000, what: 'the worker to start' });
-  expect(child.exitCode, output).toBeNull();
-  return { child, output: () => output };
-}
-
-async function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
-  const [code, signal] = await once(child, 'exit') as [number | null, NodeJS.Signals | null];
-  return { code, signal };
-}
 
 describe('the worker process', () => {
   it('finishes a video after being killed mid-render, with one provider submission and one settlement', async () => {

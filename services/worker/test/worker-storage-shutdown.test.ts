@@ -1,34 +1,27 @@
 // The worker stops cleanly on the s3 driver: finalize's uploads leave the S3 client's keep-alive sockets open,
 // workers.close() does not end them, storage.close() does, and main.ts calls it on SIGTERM. The S3 server sits
 // behind a counting proxy, which sees every connection the driver opens and when it ends.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createReservedVideo, createTestDatabase, createUserWithKey, startConnectionCountingProxy, startTestS3Server, waitFor,
-  type ConnectionCountingProxy, type TestDatabase, type TestS3Server,
+  createReservedVideo, createTestDatabase, createUserWithKey, startRecordingProxy, startTestS3Server, waitFor,
+  type RecordingProxy, type TestDatabase, type TestS3Server,
 } from '@sora-studio/testkit';
 import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world.ts';
-
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+import { exitOf, killWorkerProcesses, spawnWorkerProcess } from './support/worker-process.ts';
 
 let testDb: TestDatabase;
 let s3: TestS3Server;
-let proxy: ConnectionCountingProxy;
+let proxy: RecordingProxy;
 let world: PipelineWorld;
 let userId: string;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   [testDb, s3] = await Promise.all([createTestDatabase('worker_storage_shutdown'), startTestS3Server({ label: 'worker-shutdown' })]);
-  proxy = await startConnectionCountingProxy(s3.endpoint);
+  proxy = await startRecordingProxy(s3.endpoint);
   world = await startPipelineWorld(testDb, { env: { ...s3.configEnv, S3_ENDPOINT: proxy.endpoint } });
   userId = (await createUserWithKey(testDb.db)).id;
 });
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
+afterEach(killWorkerProcesses);
 afterAll(async () => {
   await world?.close();
   await proxy?.close();
@@ -60,36 +53,14 @@ describe('the worker on the s3 driver', () => {
 
   it('main.ts stores a video in the bucket and exits 0 on SIGTERM, its S3 sockets closed', async () => {
     await waitFor(() => proxy.openConnections() === 0, { timeoutMs: 5_000, what: 'the previous test\'s S3 sockets to close' });
-    const child = spawn(process.execPath, [MAIN], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'info',
-        DATABASE_URL: testDb.url,
-        REDIS_URL: world.config.REDIS_URL,
-        REDIS_PREFIX: world.config.REDIS_PREFIX,
-        PROVIDER_BASE_URL: world.emu.baseUrl,
-        POLL_INTERVAL_MS: '100',
-        POLL_MAX_INTERVAL_MS: '200',
-        RETRY_BASE_DELAY_MS: '50',
-        ...s3.configEnv,
-        S3_ENDPOINT: proxy.endpoint,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-    await waitFor(() => output.includes('"worker started"') || child.exitCode !== null, { timeoutMs: 15_000, what: 'the worker to start' });
+    const worker = await spawnWorkerProcess(world, testDb.url, { ...s3.configEnv, S3_ENDPOINT: proxy.endpoint });
 
     await videoThroughThePipeline();
     expect(proxy.openConnections()).toBeGreaterThan(0);
-    child.kill('SIGTERM');
-    expect(await exited, output).toEqual([0, null]);
-    expect(output).toContain('"msg":"stopped"');
-    expect(output).not.toContain('did not stop cleanly');
+    worker.child.kill('SIGTERM');
+    expect(await exitOf(worker.child), worker.output()).toEqual({ code: 0, signal: null });
+    expect(worker.output()).toContain('"msg":"stopped"');
+    expect(worker.output()).not.toContain('did not stop cleanly');
     await waitFor(() => proxy.openConnections() === 0, { timeoutMs: 5_000, what: 'the S3 sockets to close' });
   }, 60_000);
 });

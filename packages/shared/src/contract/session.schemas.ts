@@ -7,7 +7,8 @@ export const SESSION_COOKIE = 'sora_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
 export const CreateSessionBodySchema = z.strictObject({
-  api_key: z.string().min(1, 'api_key must not be empty').max(512),
+  /** Optional here because the key may come as `Authorization: Bearer` instead (a client that always sends a JSON body sends `{}`); the route answers 401 `missing_api_key` when neither has it. */
+  api_key: z.string().min(1, 'api_key must not be empty').max(512).optional(),
 });
 export type CreateSessionBody = z.infer<typeof CreateSessionBodySchema>;
 

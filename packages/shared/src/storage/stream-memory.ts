@@ -11,8 +11,10 @@
 // so one new vm context hands us the function; the main context's globals stay untouched. Where that is not
 // possible, releasing is a no-op and the streams work exactly as before.
 //
-// Measured with `npm run bench:storage` (500 MB, bench/README.md): RSS growth worker 93-103 MB → see the README,
-// API 81-90 MB → see the README, with no measurable loss of throughput.
+// Measured with `npm run bench:storage` (500 MB, figures in bench/README.md): the API's RSS growth went from
+// 81-90 MB to 0-28 MB with a minor GC every 16 MB; the worker needs a minor GC every 8 MB and a full one every
+// 32 MB (and glibc's MALLOC_MMAP_THRESHOLD_ fixed) to come from 93-103 MB to 51-62 MB, for perhaps 10 % of its
+// copy throughput (within the bench's noise). A stream that cannot afford that passes other options, or none.
 import { Transform, pipeline, type Readable } from 'node:stream';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -22,41 +24,50 @@ export const RELEASE_EVERY_BYTES = 16 * 1024 * 1024;
 
 type GcFunction = (options: { type: 'minor' | 'major'; execution?: 'sync' | 'async' }) => void;
 
-let minorGc: (() => void) | null | undefined;
+let gcFunction: GcFunction | null | undefined;
 
-function collector(): (() => void) | null {
-  if (minorGc !== undefined) return minorGc;
+function collector(): GcFunction | null {
+  if (gcFunction !== undefined) return gcFunction;
   try {
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc') as GcFunction | undefined;
-    minorGc = typeof gc === 'function' ? () => gc({ type: 'minor' }) : null;
+    gcFunction = typeof gc === 'function' ? gc : null;
   } catch {
-    minorGc = null;
+    gcFunction = null;
   }
-  return minorGc;
+  return gcFunction;
 }
 
-/** A counter for one stream: `passed(n)` after each chunk; it collects each time another RELEASE_EVERY_BYTES went by. */
-export function memoryReleaser(everyBytes = RELEASE_EVERY_BYTES): { passed(bytes: number): void } {
+export interface MemoryReleaserOptions {
+  /** Bytes between two minor collections; RELEASE_EVERY_BYTES unless told. */
+  everyBytes?: number;
+  /**
+   * Also a full collection every this many bytes (a multiple of `everyBytes`). For the worker: lib-storage's
+   * 5 MiB part buffers live long enough to be promoted to the old generation, which a minor GC never frees.
+   * Not for the API, where a full pause would stall every other request.
+   */
+  fullEveryBytes?: number;
+}
+
+/** A counter for one stream: `passed(n)` after each chunk; it collects each time another `everyBytes` went by. */
+export function memoryReleaser({ everyBytes = RELEASE_EVERY_BYTES, fullEveryBytes }: MemoryReleaserOptions = {}): { passed(bytes: number): void } {
   const gc = collector();
-  let sinceLast = 0;
+  let sinceMinor = 0;
+  let sinceFull = 0;
   return {
     passed(bytes) {
-      sinceLast += bytes;
-      if (sinceLast < everyBytes || gc === null) return;
-      sinceLast = 0;
-      gc();
+      sinceMinor += bytes;
+      sinceFull += bytes;
+      if (sinceMinor < everyBytes || gc === null) return;
+      sinceMinor = 0;
+      if (fullEveryBytes !== undefined && sinceFull >= fullEveryBytes) {
+        sinceFull = 0;
+        gc({ type: 'major' });
+      } else {
+        gc({ type: 'minor' });
+      }
     },
   };
-}
-
-/** The same chunks, releasing memory as they pass: for loops over a body (`for await`). */
-export async function* releasingMemory<T extends Uint8Array>(source: AsyncIterable<T>): AsyncGenerator<T> {
-  const releaser = memoryReleaser();
-  for await (const chunk of source) {
-    releaser.passed(chunk.byteLength);
-    yield chunk;
-  }
 }
 
 /**

@@ -5,9 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
-import { createTempDir, type TestS3Server } from '@sora-studio/testkit';
+import { createTempDir, startRecordingProxy, type RecordingProxy, type TestS3Server } from '@sora-studio/testkit';
 import { createStorage, loadConfig, type Storage } from '../../src/index.ts';
-import { startS3RequestLog, type S3RequestLog } from './s3-request-log.ts';
 
 export interface DriverUnderTest {
   storage: Storage;
@@ -16,7 +15,7 @@ export interface DriverUnderTest {
   /** What `key` is called in the backing store. */
   storedName(key: string): string;
   /** The S3 requests the driver sent (only for S3 drivers). */
-  requestLog?: S3RequestLog;
+  requestLog?: RecordingProxy;
   close(): Promise<void>;
 }
 
@@ -56,7 +55,7 @@ export function s3Driver(server: () => TestS3Server, checksums: 'when_required' 
     kind: 's3',
     async start() {
       const s3 = server();
-      const requestLog = await startS3RequestLog(s3.endpoint);
+      const requestLog = await startRecordingProxy(s3.endpoint);
       const prefix = `contract-${randomBytes(4).toString('hex')}/`;
       const storage = createStorage(loadConfig({
         ...BASE_ENV,
