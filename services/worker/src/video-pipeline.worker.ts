@@ -18,8 +18,12 @@ import { onBudgetSpent } from './steps/budget-spent.ts';
 import { retryFinalize } from './steps/finalize-retry.ts';
 import type { PipelineDeps } from './video-pipeline.deps.ts';
 
-/** Steps are idempotent, so a job that stalled (its worker died) may safely run again, a few times. */
-const MAX_STALLED_COUNT = 5;
+/**
+ * Steps are idempotent, so a job that stalled (its worker died) may safely run again. BullMQ counts stalls over
+ * the job's whole life and never resets the count, and one job carries a video through every poll, each a run a
+ * dying worker can catch: the bound is per video, not per step, so it allows many (the step budgets bound retries).
+ */
+const MAX_STALLED_COUNT = 25;
 
 /**
  * The provider lane's request budget. BullMQ keeps the limiter's counter in the queue's Redis keys, so every
