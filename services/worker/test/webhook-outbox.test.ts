@@ -153,7 +153,8 @@ describe('endpoint health', () => {
 
 describe('isolation between endpoints', () => {
   it('keeps a fast receiver fast while another hangs until the timeout', async () => {
-    const timeoutMs = 2_000;
+    // Long enough that a fast delivery stuck behind a hanging one would show it, on a machine however loaded.
+    const timeoutMs = 6_000;
     world = await startPipelineWorld(testDb, { env: { ...WEBHOOK_ENV, WEBHOOK_TIMEOUT_MS: String(timeoutMs), WEBHOOK_RETRY_SCHEDULE: '0' } });
     const { id: userId } = await createUserWithKey(testDb.db);
     await createEndpoint(testDb.db, userId, '/fast');
@@ -178,13 +179,16 @@ describe('isolation between endpoints', () => {
     };
     // eslint-disable-next-line no-console -- the figures are the point: the lead puts them in the issue note
     console.log(`webhook isolation (slow endpoint hangs ${timeoutMs} ms): ${JSON.stringify(figures)}`);
-    expect(figures.fastP99Ms).toBeLessThan(2_000);
+    // No fast delivery waited for a hanging one to time out.
+    expect(figures.fastP99Ms).toBeLessThan(timeoutMs);
     // The hanging endpoint had at most its cap in flight, and its finished attempts were timeouts.
     expect(slowArrivals.length).toBeGreaterThan(0);
     expect(slowMaxInFlight).toBeLessThanOrEqual(world.config.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT);
-    const slowAttempts = await testDb.db.selectFrom('webhookDeliveryAttempts as a').innerJoin('webhookDeliveries as d', 'd.id', 'a.deliveryId')
-      .select(['a.statusCode', 'a.error']).where('d.endpointId', '=', slow.id).execute();
-    expect(slowAttempts.length).toBeGreaterThan(0);
+    const slowAttempts = await waitFor(async () => {
+      const rows = await testDb.db.selectFrom('webhookDeliveryAttempts as a').innerJoin('webhookDeliveries as d', 'd.id', 'a.deliveryId')
+        .select(['a.statusCode', 'a.error']).where('d.endpointId', '=', slow.id).execute();
+      return rows.length > 0 && rows;
+    }, { timeoutMs: 30_000, what: 'a finished attempt at the hanging endpoint' });
     expect(slowAttempts.every((a) => a.statusCode === null && a.error === 'timeout')).toBe(true);
   }, 60_000);
 });
