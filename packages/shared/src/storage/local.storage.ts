@@ -1,11 +1,12 @@
 // Local-disk storage: each object is a file plus a small JSON sidecar with its content type.
 // Writes go to a temporary file that is renamed into place, so a reader never sees half an object.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { measuringStream } from './measuring-stream.ts';
 import { StorageNotFoundError, type ByteRange, type ObjectStat, type SignedUrlOptions, type Storage, type StoredObject } from './storage.ts';
 
 export interface LocalStorageOptions {
@@ -43,15 +44,7 @@ export class LocalStorage implements Storage {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
     const temp = `${path}.${randomBytes(6).toString('hex')}.partial`;
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const measure = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const { stream: measure, measured } = measuringStream();
     try {
       await pipeline(body, measure, createWriteStream(temp));
       await writeFile(`${temp}.meta`, JSON.stringify({ contentType }));
@@ -62,7 +55,7 @@ export class LocalStorage implements Storage {
       await rm(`${temp}.meta`, { force: true });
       throw error;
     }
-    return { bytes, sha256: hash.digest('hex') };
+    return measured();
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {

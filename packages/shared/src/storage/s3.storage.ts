@@ -2,8 +2,7 @@
 // lib-storage's Upload in 5 MiB parts with at most QUEUE_SIZE parts in flight, so memory stays bounded however
 // long the stream; an object becomes visible only when its upload completes (one PutObject, or
 // CompleteMultipartUpload), so a reader never sees half an object, and a failed upload is aborted.
-import { createHash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException, type S3ClientConfig,
@@ -11,6 +10,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { create as contentDisposition } from 'content-disposition';
+import { measuringStream } from './measuring-stream.ts';
 import { StorageNotFoundError, type ByteRange, type ObjectStat, type SignedUrlOptions, type Storage, type StoredObject } from './storage.ts';
 
 /**
@@ -78,15 +78,7 @@ export class S3Storage implements Storage {
 
   async put(key: string, body: Readable | AsyncIterable<Uint8Array>, contentType: string): Promise<StoredObject> {
     const objectKey = this.objectKey(key);
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const measure = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const { stream: measure, measured } = measuringStream();
     // pipeline() carries a source's failure into `measure`, so the Upload's read of it fails and the Upload
     // aborts its multipart upload; an Upload that fails stops reading, so `measure` is destroyed to end the pipe.
     const piping = pipeline(body, measure);
@@ -113,7 +105,7 @@ export class S3Storage implements Storage {
     if (piped.status === 'rejected' && firstFailure === 'source') throw piped.reason;
     if (uploaded.status === 'rejected') throw uploaded.reason;
     if (piped.status === 'rejected') throw piped.reason;
-    return { bytes, sha256: hash.digest('hex') };
+    return measured();
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
