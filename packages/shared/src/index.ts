@@ -23,6 +23,8 @@ export * from './contract/ledger-check.schemas.ts';
 export * from './contract/unix-seconds.schemas.ts';
 export * from './contract/form-fields.ts';
 export * from './contract/video-content-url.schemas.ts';
+export * from './contract/model.schemas.ts';
+export * from './contract/video-event.schemas.ts';
 export * from './db/database.ts';
 export * from './db/webhook-tables.ts';
 export * from './db/connection.ts';

@@ -28,3 +28,15 @@ export const SessionObjectSchema = z.object({
 export type SessionObject = z.infer<typeof SessionObjectSchema>;
 
 export const DeletedSessionSchema = z.object({ object: z.literal('session'), deleted: z.literal(true) });
+
+/** GET /v1/session/methods (no credentials needed): how this server lets people sign in, for the sign-in page. */
+export const SignInMethodsSchema = z.object({
+  object: z.literal('sign_in_methods'),
+  api_key: z.object({ enabled: z.literal(true) }),
+  oidc: z.object({
+    enabled: z.boolean(),
+    /** The page to navigate to for an OIDC sign-in; null when OIDC is not configured. */
+    start_url: z.string().nullable(),
+  }),
+});
+export type SignInMethods = z.infer<typeof SignInMethodsSchema>;
