@@ -1,7 +1,7 @@
 // The Studio's pages. Code-based routes keep the table in one file; every page but sign-in is its own chunk,
 // loaded on first visit, so the initial JavaScript stays small. Signed-out visitors land on /sign-in.
 import type { QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
+import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect, type RouterHistory } from '@tanstack/react-router';
 import { sessionQuery } from './api/session.ts';
 import { AppShell } from './components/app-shell.tsx';
 import { NotFoundPage, RouteErrorPage } from './components/route-states.tsx';
@@ -80,8 +80,9 @@ const routeTree = rootRoute.addChildren([
   signedInRoute.addChildren([indexRoute, createPageRoute, galleryRoute, videoRoute, usageRoute, webhooksRoute, apiKeysRoute, adminRoute]),
 ]);
 
-export function createAppRouter(queryClient: QueryClient) {
-  return createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', scrollRestoration: true });
+/** The browser's history by default; tests pass a memory history. */
+export function createAppRouter(queryClient: QueryClient, history?: RouterHistory) {
+  return createRouter({ routeTree, context: { queryClient }, history, defaultPreload: 'intent', scrollRestoration: true });
 }
 
 declare module '@tanstack/react-router' {

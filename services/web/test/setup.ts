@@ -1,4 +1,8 @@
 import { cleanup } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
 
-afterEach(() => cleanup());
+// jsdom has no EventSource: the live stream stays off in component tests unless a test installs a fake.
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});

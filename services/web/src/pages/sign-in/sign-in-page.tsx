@@ -5,13 +5,10 @@ import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/http.ts';
 import { useSignIn } from '../../api/session.ts';
+import type { SignInMethods } from '../../api/types.ts';
 import { Button } from '../../components/button.tsx';
 import { TextField } from '../../components/field.tsx';
 import { ErrorState } from '../../components/page-states.tsx';
-
-interface SignInMethods {
-  oidc: { enabled: boolean };
-}
 
 const OIDC_ERRORS: Record<string, string> = {
   oidc_unavailable: 'The sign-in provider could not be reached. Try again, or sign in with an API key.',
@@ -69,7 +66,7 @@ export function SignInPage() {
           <>
             <div className="my-6 flex items-center gap-3 text-xs text-zinc-500"><span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />or<span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" /></div>
             {/* A navigation, not a fetch: the issuer's login page takes over, then the callback sets the cookie. */}
-            <a href="/v1/sessions/oidc/start" className="flex w-full items-center justify-center rounded-lg border border-zinc-300 px-3.5 py-2 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-900">
+            <a href={methods.data.oidc.start_url ?? '/v1/sessions/oidc/start'} className="flex w-full items-center justify-center rounded-lg border border-zinc-300 px-3.5 py-2 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-900">
               Sign in with single sign-on
             </a>
           </>
