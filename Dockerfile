@@ -1,11 +1,12 @@
 # syntax=docker/dockerfile:1
 # One Dockerfile, one target per service: `api` (which also runs the migrations), `worker` and `emulator`.
-# Node 24 runs the TypeScript sources as they are (type stripping), so there is no build step: only a
-# production install of what the service needs, inside the workspace layout so that @sora-studio/* packages
+# Node 24 runs the TypeScript sources as they are (type stripping), so the services have no build step: only
+# a production install of what the service needs, inside the workspace layout so that @sora-studio/* packages
 # stay symlinks to their sources. BuildKit builds only the stages the chosen target needs. From the root:
 #   docker build --target api -t sora-studio/api .
 #   docker build --target worker -t sora-studio/worker .
 #   docker build --target emulator -t sora-studio/emulator .
+# The one thing built is the Studio (services/web, Vite), in a stage of its own; the api image ships its dist.
 
 FROM node:24-slim AS sources
 ENV CI=true
@@ -22,6 +23,18 @@ COPY . .
 # package (sora-studio) brings the migrations, which scripts/migrate.ts runs.
 FROM sources AS install-api
 RUN pnpm install --offline --frozen-lockfile --prod --store-dir /pnpm-store --filter-prod "@sora-studio/api..." --filter-prod sora-studio
+
+# The Studio's build needs its dev dependencies (Vite, Tailwind), so it fetches everything, in its own stage:
+# none of it reaches an image but the built files.
+FROM node:24-slim AS build-web
+ENV CI=true
+RUN npm install -g pnpm@10.34.9 && npm cache clean --force
+WORKDIR /app
+COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+RUN pnpm fetch --store-dir /pnpm-store && rm -rf node_modules
+COPY . .
+RUN pnpm install --offline --frozen-lockfile --store-dir /pnpm-store --filter "@sora-studio/web..." \
+  && pnpm --filter @sora-studio/web build
 
 FROM sources AS install-worker
 RUN pnpm install --offline --frozen-lockfile --prod --store-dir /pnpm-store --filter-prod "@sora-studio/worker..."
@@ -46,6 +59,8 @@ COPY --from=install-api /app/packages/shared ./packages/shared
 COPY --from=install-api /app/migrations ./migrations
 COPY --from=install-api /app/scripts ./scripts
 COPY --from=install-api /app/services/api ./services/api
+# Where the API looks for the Studio by default (services/web/dist beside services/api).
+COPY --from=build-web /app/services/web/dist ./services/web/dist
 USER node
 ENV API_HOST=0.0.0.0 API_PORT=3000 STORAGE_DIR=/data/storage
 EXPOSE 3000

@@ -1,9 +1,10 @@
 // `npm start`: from a fresh clone to a running stack in one command. Checks Postgres and Redis, creates
-// and migrates the database, then runs the emulator, the API and the worker as child processes until
-// Ctrl-C. The parts live in scripts/stack/; this file is the order they happen in.
+// and migrates the database, builds the Studio when its build is missing or stale, then runs the emulator,
+// the API and the worker as child processes until Ctrl-C. The parts live in scripts/stack/; this file is the order they happen in.
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@sora-studio/shared';
+import { ensureWebBuild } from '../services/web/scripts/ensure-build.ts';
 import { renderBanner } from './stack/banner.ts';
 import { describeDatabase, prepareDatabase } from './stack/database.ts';
 import { ensureDevCredentials } from './stack/dev-credentials.ts';
@@ -49,6 +50,9 @@ await exitOnFailure(async () => {
   if (problems.length > 0) throw failure(problems.join('\n'));
 
   say(describeDatabase(await prepareDatabase(config.DATABASE_URL)));
+  // The API serves the Studio from its build; WEB_DIST_DIR means someone else built it.
+  if (config.WEB_DIST_DIR === undefined) await ensureWebBuild();
+  else say(`the Studio from WEB_DIST_DIR (${shown(resolve(config.WEB_DIST_DIR))}), not rebuilt`);
 
   const adminKey = keepSecret(files.adminKey, config.ADMIN_API_KEY, 'sk_admin_');
   // A key given for either side is used for both, so the emulator and the worker always agree.

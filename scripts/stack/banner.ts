@@ -20,6 +20,7 @@ export function renderBanner({ plan, adminApiKey, adminKeyFile, dev, devFile }: 
   const body = JSON.stringify({ prompt: 'A calico cat playing a grand piano on stage', seconds: '4' });
   const provider = plan.emulator ? `emulator at ${plan.providerBaseUrl}` : plan.providerBaseUrl;
   const rows: [string, string][] = [
+    ['Studio', `${origin}/  (sign in with the dev API key below)`],
     ['API', `${origin}/v1`],
     ['Docs', `${origin}/docs`],
     ['OpenAPI', `${origin}/openapi.json`],

@@ -112,6 +112,11 @@ describe('npm start', () => {
     for (const file of ['admin-api-key', 'emulator-api-key', 'dev-credentials.json']) {
       expect(statSync(join(dataDir.path, file)).mode & 0o777, file).toBe(0o600);
     }
+    // The banner names the Studio, which the API serves at / (npm start built it when it had to).
+    expect(output).toMatch(new RegExp(`Studio\\s+http://localhost:${ports.api}/ `));
+    const studio = await fetch(`http://127.0.0.1:${ports.api}/gallery`, { headers: { accept: 'text/html' } });
+    expect({ status: studio.status, type: studio.headers.get('content-type') }).toEqual({ status: 200, type: expect.stringMatching(/^text\/html/) });
+    expect(await studio.text()).toContain('<div id="root">');
     // The dev user the banner speaks of can use its key.
     const videos = await fetch(`http://127.0.0.1:${ports.api}/v1/videos`, { headers: { authorization: `Bearer ${dev.apiKey}` } });
     expect(videos.status).toBe(200);

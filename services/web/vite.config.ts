@@ -12,6 +12,12 @@ export default defineConfig({
   build: { outDir: 'dist', assetsDir: 'assets', sourcemap: false },
   server: {
     port: 5173,
-    proxy: Object.fromEntries(proxied.map((path) => [path, { target: apiOrigin, changeOrigin: false }])),
+    proxy: Object.fromEntries(proxied.map((path) => [path, {
+      target: apiOrigin,
+      changeOrigin: false,
+      // The Studio's own Admin page lives at /admin: a page load of exactly that path is the app, not the API.
+      bypass: (request: { url?: string; headers: { accept?: string } }) =>
+        request.url === '/admin' && request.headers.accept?.includes('text/html') ? '/index.html' : undefined,
+    }])),
   },
 });

@@ -183,6 +183,8 @@ export const ConfigSchema = z.object({
   CONTENT_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
   /** Where clients reach the API (e.g. https://studio.example.com); the local driver's signed URLs start with it. Unset: from the request. */
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The Studio's built web app (index.html and assets/), served at `/`. Unset: services/web/dist beside the api package. */
+  WEB_DIST_DIR: z.string().min(1).optional(),
   /** How long downloadable assets are kept after completion; 0 keeps them forever (expires_at null). */
   ASSET_RETENTION_SECONDS: z.coerce.number().int().min(0).default(0),
   /** How often the asset sweepers run (expired assets, orphaned uploads), and how many videos or uploads one run handles. */

@@ -8,13 +8,14 @@ import { defaultBudgetLimits, LocalStorage, type Config, type Db, type Logger, t
 import { adminVideoRoutes } from './admin/admin-video.routes.ts';
 import { adminWebhookEndpointRoutes } from './admin/admin-webhook-endpoint.routes.ts';
 import { createAdminVideoService } from './admin/admin-video.service.ts';
-import { apiKeyRoutes } from './admin/api-key.routes.ts';
-import { createApiKeyService } from './admin/api-key.service.ts';
+import { adminApiKeyRoutes } from './admin/admin-api-key.routes.ts';
 import { budgetRoutes } from './admin/budget.routes.ts';
 import { createBudgetService } from './admin/budget.service.ts';
 import { ledgerCheckRoutes } from './admin/ledger-check.routes.ts';
 import { userRoutes } from './admin/user.routes.ts';
 import { createUserService } from './admin/user.service.ts';
+import { apiKeyRoutes } from './api-keys/api-key.routes.ts';
+import { createApiKeyService } from './api-keys/api-key.service.ts';
 import { createBearerAuthenticator } from './auth/bearer-auth.ts';
 import { videoEventStreamPlugin } from './events/video-event-stream.plugin.ts';
 import type { VideoEventStreamOptions } from './events/video-event-stream.service.ts';
@@ -25,6 +26,8 @@ import { answerClientError, refuseConnect } from './http/client-error.ts';
 import { hostHeaderPlugin, NODE_HTTP_OPTIONS } from './http/host-header.ts';
 import { jsonBodyPlugin } from './http/json-body.ts';
 import { validatorCompiler } from './http/validator-compiler.ts';
+import { modelRoutes } from './models/model.routes.ts';
+import { createModelService } from './models/model.service.ts';
 import { idempotencyPlugin } from './idempotency/idempotency.plugin.ts';
 import { createIdempotencyService } from './idempotency/idempotency.service.ts';
 import { adminAuthPlugin } from './plugins/admin-auth.ts';
@@ -44,6 +47,10 @@ import { createOidcLoginService, oidcLoginSettingsOf } from './sessions/oidc-log
 import { sessionRoutes, sessionSignInRoutes } from './sessions/session.routes.ts';
 import { createSessionService } from './sessions/session.service.ts';
 import { createSignInLimit } from './sessions/sign-in-limit.ts';
+import { signInMethodsRoutes } from './sessions/sign-in-methods.routes.ts';
+import { studioCsp } from './studio/studio-csp.ts';
+import { webDistDirOf } from './studio/studio-dist.ts';
+import { studioPlugin } from './studio/studio.plugin.ts';
 import { adminUsageRoutes } from './usage/admin-usage.routes.ts';
 import { usageRoutes } from './usage/usage.routes.ts';
 import { createUsageService } from './usage/usage.service.ts';
@@ -56,6 +63,8 @@ import { createVideoContentService } from './videos/video-content.service.ts';
 import { multipartPlugin } from './videos/video-multipart.ts';
 import { videoRoutes } from './videos/video.routes.ts';
 import { createVideoService } from './videos/video.service.ts';
+import { videoTimelineRoutes } from './videos/video-timeline.routes.ts';
+import { createVideoTimelineService } from './videos/video-timeline.service.ts';
 import { webhookDeliveryRoutes } from './webhooks/webhook-delivery.routes.ts';
 import { createWebhookDeliveryService } from './webhooks/webhook-delivery.service.ts';
 import { webhookEndpointRoutes } from './webhooks/webhook-endpoint.routes.ts';
@@ -88,6 +97,7 @@ export function buildApp(deps: AppDeps) {
   const bodyLimit = jsonBodyLimit(config);
   const uploadLimits = { maxFileBytes: config.MAX_UPLOAD_BYTES, maxFieldsBytes: config.MAX_FORM_FIELDS_BYTES };
   const usage = createUsageService({ db });
+  const apiKeys = createApiKeyService({ db });
   const webhookEndpoints = createWebhookEndpointService({ config, db, webhookHostResolver: deps.webhookHostResolver });
   const app = Fastify({
     loggerInstance: deps.logger,
@@ -131,6 +141,7 @@ export function buildApp(deps: AppDeps) {
   const signInLimit = createSignInLimit({ redis, prefix: config.REDIS_PREFIX, perMinute: config.SIGN_IN_ATTEMPTS_PER_MINUTE });
   app.register(sessionSignInRoutes, { prefix: '/v1', sessions, cookies, signInLimit });
   const oidcLogin = oidcLoginSettingsOf(config);
+  app.register(signInMethodsRoutes, { prefix: '/v1', oidcEnabled: oidcLogin !== null });
   if (oidcLogin) {
     const users = createUserService({ db, defaultBudgets: defaultBudgetLimits(config) });
     app.register(oidcLoginRoutes, {
@@ -145,10 +156,13 @@ export function buildApp(deps: AppDeps) {
     await v1.register(multipartPlugin);
     await v1.register(apiKeyAuthPlugin, { authenticate, sessions, cookies });
     await v1.register(sessionRoutes, { sessions, cookies });
+    await v1.register(modelRoutes, { models: createModelService({ catalog: config.MODEL_CATALOG }) });
+    await v1.register(apiKeyRoutes, { apiKeys, sessions, cookies });
     await v1.register(idempotencyPlugin, { idempotency: createIdempotencyService({ db, ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS, claimTimeoutSeconds: config.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS }) });
     await v1.register(videoRoutes, { videos: createVideoService({ config, db, queues, storage }), upload: uploadLimits });
     await v1.register(videoContentRoutes, { content: createVideoContentService({ db, storage }) });
     await v1.register(videoContentUrlRoutes, { contentUrls: createVideoContentUrlService({ config, db, storage }), configuredBaseUrl: config.PUBLIC_BASE_URL });
+    await v1.register(videoTimelineRoutes, { timelines: createVideoTimelineService({ db }) });
     await v1.register(videoCancelRoutes, { cancels: createVideoCancelService({ db }) });
     await v1.register(videoQuoteRoutes, { quotes: createVideoQuoteService({ config, db }), upload: uploadLimits });
     await v1.register(usageRoutes, { usage });
@@ -166,7 +180,7 @@ export function buildApp(deps: AppDeps) {
   app.register(async (admin) => {
     await admin.register(adminAuthPlugin, { adminApiKey: config.ADMIN_API_KEY, authenticate, sessions, cookies });
     await admin.register(userRoutes, { users: createUserService({ db, defaultBudgets: defaultBudgetLimits(config) }) });
-    await admin.register(apiKeyRoutes, { apiKeys: createApiKeyService({ db }) });
+    await admin.register(adminApiKeyRoutes, { apiKeys });
     await admin.register(budgetRoutes, { budgets: createBudgetService({ config, db }) });
     await admin.register(adminUsageRoutes, { usage });
     await admin.register(ledgerCheckRoutes, { db });
@@ -175,6 +189,9 @@ export function buildApp(deps: AppDeps) {
   }, { prefix: '/admin' });
 
   app.register(bullBoardPlugin, { queues, adminApiKey: config.ADMIN_API_KEY, authenticate, sessions, cookies });
+
+  // The Studio at `/` (services/web's build), and index.html for a reload at any of its own paths.
+  app.register(studioPlugin, { distDir: webDistDirOf(config), csp: studioCsp(config) });
 
   return app;
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserObjectSchema } from '@sora-studio/shared';
 import { adminMadeUser } from './admin-fixtures.ts';
 import { ADMIN_KEY, call, expectApiError, startApi, type ApiHarness } from './api-harness.ts';
-import { concreteRoute, registeredRoutes, SIGNATURE_AUTHENTICATED_ROUTES } from './route-table.ts';
+import { concreteRoute, CREDENTIAL_FREE_ROUTES, registeredRoutes, SIGNATURE_AUTHENTICATED_ROUTES } from './route-table.ts';
 
 let api: ApiHarness;
 let v1Routes: string[];
@@ -12,7 +12,7 @@ let adminRoutes: string[];
 beforeAll(async () => {
   api = await startApi('api_admin_users');
   [v1Routes, adminRoutes] = await Promise.all([registeredRoutes(api, '/v1/'), registeredRoutes(api, '/admin/')]);
-  v1Routes = v1Routes.filter((route) => !SIGNATURE_AUTHENTICATED_ROUTES.has(route));
+  v1Routes = v1Routes.filter((route) => !SIGNATURE_AUTHENTICATED_ROUTES.has(route) && !CREDENTIAL_FREE_ROUTES.has(route));
 });
 afterAll(async () => { await api?.close(); });
 

@@ -153,12 +153,14 @@ function queryCases(ctx: FuzzContext, seed: number): HttpCase[] {
   const targets = [
     ['/v1/videos', ctx.userKey], ['/v1/usage', ctx.userKey], [`/v1/videos/${ctx.videoId}/content`, ctx.userKey], [`/v1/videos/${ctx.videoId}/content_url`, ctx.userKey],
     ['/admin/users', ctx.adminKey], ['/admin/usage', ctx.adminKey],
+    ['/v1/models', ctx.userKey], ['/v1/api_keys', ctx.userKey], [`/v1/videos/${ctx.videoId}/events`, ctx.userKey], ['/v1/session/methods', ''],
   ] as const;
   const queries = sample(fc.array(fc.tuple(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...LIST_PARAMS) }, { weight: 1, arbitrary: text }), pathValue), { minLength: 1, maxLength: 5 }), 260, seed);
   return queries.map((pairs, i) => {
     const [path, keyValue] = targets[i % targets.length]!;
     const query = pairs.map(([name, value]) => `${encode(name)}=${value}`).join('&');
-    return { kind: 'http', family: 'query string', method: 'GET', path: `${path}?${query}`, headers: { authorization: `Bearer ${keyValue}` }, echoes: pairs.flat() };
+    const headers: Record<string, string> = keyValue === '' ? {} : { authorization: `Bearer ${keyValue}` };
+    return { kind: 'http', family: 'query string', method: 'GET', path: `${path}?${query}`, headers, echoes: pairs.flat() };
   });
 }
 
@@ -289,6 +291,7 @@ function oneBadStringCases(ctx: FuzzContext, seed: number): HttpCase[] {
     ['PATCH', `/admin/users/${ctx.userId}`, ctx.adminKey, { oidc_subject: 'sub-fuzz' }],
     ['POST', `/admin/users/${ctx.userId}/api_keys`, ctx.adminKey, { name: 'ci key' }],
     ['PATCH', `/admin/users/${ctx.userId}/budgets`, ctx.adminKey, { budgets: [{ period: 'month', model: 'sora-2', limit_micros: 1_000_000_000 }] }],
+    ['POST', '/v1/api_keys', ctx.userKey, { name: 'studio laptop' }],
     ['POST', `/admin/videos/${ctx.videoId}/resolve`, ctx.adminKey, { action: 'fail_release', reason: 'stuck at the provider' }],
   ];
   const drawn = sample(fc.tuple(fc.nat({ max: templates.length - 1 }), fc.nat(), badString), 240, seed);
@@ -340,6 +343,25 @@ function signedFileCases(ctx: FuzzContext, seed: number): HttpCase[] {
   });
 }
 
+/**
+ * Page loads at generated paths, as a browser asks for them (Accept: text/html): the Studio's index.html, or
+ * under an API prefix or /assets/ the JSON 404, never a 5xx. HEAD too, and a few that do not ask for HTML.
+ */
+function studioPageCases(seed: number): HttpCase[] {
+  const prefix = fc.constantFrom('', '', '/v1', '/admin', '/assets', '/docs', '/health', '/files', '/gallery', '/videos');
+  const requests = sample(fc.record({
+    prefix,
+    segments: fc.array(pathValue, { minLength: 0, maxLength: 3 }),
+    method: fc.constantFrom('GET', 'GET', 'HEAD'),
+    accept: fc.constantFrom('text/html,application/xhtml+xml,*/*;q=0.8', 'text/html', 'TEXT/HTML', '*/*', 'application/json'),
+  }), 120, seed);
+  return requests.map((r) => {
+    const rest = r.segments.join('/');
+    const path = `${r.prefix}/${rest}`.replace(/^\/\//, '/');
+    return { kind: 'http', family: 'studio page', method: r.method, path, headers: { accept: r.accept }, echoes: [rest, decodeSafely(rest)] };
+  });
+}
+
 /** Every case of a run, in a fixed order for a given seed. */
 export function fuzzCases(ctx: FuzzContext, seed: number): FuzzCase[] {
   return [
@@ -351,5 +373,6 @@ export function fuzzCases(ctx: FuzzContext, seed: number): FuzzCase[] {
     ...framingCases(ctx, seed + 50),
     ...oneBadStringCases(ctx, seed + 60),
     ...signedFileCases(ctx, seed + 70),
+    ...studioPageCases(seed + 80),
   ];
 }

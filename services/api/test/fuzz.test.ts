@@ -3,6 +3,9 @@
 // HTTP framing, and valid requests with one bad string, from a fixed seed. No answer may be a 5xx or missing,
 // every error must be in OpenAI's shape with a code and the security headers, and no body may carry internals
 // (stack frames, file paths, SQL, Postgres). The counts by status are printed.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { assetKey, ErrorBodySchema } from '@sora-studio/shared';
@@ -18,10 +21,17 @@ const CONCURRENCY = 8;
 let api: ApiHarness;
 let user: AdminMadeUser;
 let videoId: string;
+/** A fake Studio build, so page loads are answered the same whether or not services/web was built. */
+let distDir: string;
+const INDEX_HTML = '<!doctype html><html><body><div id="root"></div><script type="module" src="/assets/app-abc123.js"></script></body></html>\n';
 
 beforeAll(async () => {
   // Limits that would turn most of the run into 429s are lifted; their own tests live elsewhere.
-  api = await startApi('api_fuzz', { RATE_LIMIT_USER_PER_MINUTE: '1000000', RATE_LIMIT_ADMIN_PER_MINUTE: '1000000', PROVIDER_WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 5).toString('base64')}`, DEFAULT_MONTHLY_BUDGET_MICROS: '0', LOG_LEVEL: 'warn' });
+  distDir = mkdtempSync(join(tmpdir(), 'sora-fuzz-dist-'));
+  mkdirSync(join(distDir, 'assets'));
+  writeFileSync(join(distDir, 'index.html'), INDEX_HTML);
+  writeFileSync(join(distDir, 'assets', 'app-abc123.js'), 'export {};\n');
+  api = await startApi('api_fuzz', { WEB_DIST_DIR: distDir, RATE_LIMIT_USER_PER_MINUTE: '1000000', RATE_LIMIT_ADMIN_PER_MINUTE: '1000000', PROVIDER_WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 5).toString('base64')}`, DEFAULT_MONTHLY_BUDGET_MICROS: '0', LOG_LEVEL: 'warn' });
   user = await adminMadeUser(api);
   const created = await call(api, 'POST', '/v1/videos', { key: user.apiKey, json: { prompt: 'the source of every remix' } });
   videoId = created.body.id as string;
@@ -31,7 +41,10 @@ beforeAll(async () => {
   await api.db.insertInto('videoAssets').values({ videoId, variant: 'video', storageKey: key, bytes: stored.bytes, sha256: stored.sha256, contentType: 'video/mp4' }).execute();
   await api.db.updateTable('videos').set({ status: 'completed', progress: 100, completedAt: new Date() }).where('id', '=', videoId).execute();
 });
-afterAll(async () => { await api?.close(); });
+afterAll(async () => {
+  await api?.close();
+  if (distDir) rmSync(distDir, { recursive: true, force: true });
+});
 
 /** What a body may not say: stack frames, modules, our paths, SQL and the database's own words. */
 const INTERNALS = /\bat [\w.<>$]+ \(|\bnode:[a-z]|node_modules|\/work\/|services\/|\.ts:\d+|postgres|\bSELECT\b|\bINSERT INTO\b|\bDELETE FROM\b|\bwhere\b.*\$\d|syntax error|violates|relation "|tsquery|stack/i;
@@ -72,7 +85,10 @@ function defectOf(fuzzCase: FuzzCase, outcome: Outcome): string | null {
   if (outcome.status >= 500) return `status ${outcome.status}`;
   // Bull Board's JSON API answers its own UI in its own shape; it is held to no 5xx and no internals only.
   const isBullBoard = fuzzCase.kind === 'http' && fuzzCase.path.startsWith('/admin/queues');
-  if (outcome.status >= 400 && !isBullBoard) {
+  // A HEAD answer has no body to be in any shape.
+  const isHead = fuzzCase.kind === 'http' && fuzzCase.method === 'HEAD';
+  if (fuzzCase.family === 'studio page' && outcome.status === 200 && !isHead && outcome.text !== INDEX_HTML) return `a page load answered 200 with something else: ${outcome.text.slice(0, 200)}`;
+  if (outcome.status >= 400 && !isBullBoard && !isHead) {
     const parsed = ErrorBodySchema.strict().safeParse(outcome.body);
     if (!parsed.success) return `error body not in OpenAI's shape: ${outcome.text.slice(0, 200)}`;
     if (parsed.data.error.code === null) return `error without a code: ${parsed.data.error.message}`;

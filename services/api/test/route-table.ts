@@ -19,6 +19,9 @@ export async function registeredRoutes(api: ApiHarness, prefix: string): Promise
 /** /v1 routes that a caller does not reach with an API key: the provider's webhook, authenticated by its signature. */
 export const SIGNATURE_AUTHENTICATED_ROUTES: ReadonlySet<string> = new Set(['POST /v1/provider/webhooks']);
 
+/** /v1 routes that need no credentials at all: what a sign-in page asks before anyone is signed in. Same answer for everyone. */
+export const CREDENTIAL_FREE_ROUTES: ReadonlySet<string> = new Set(['GET /v1/session/methods']);
+
 /** A route's method and a concrete path: each `:param` becomes the given value (or `x`), a wildcard nothing. */
 export function concreteRoute(route: string, params: Record<string, string> = {}): { method: string; path: string } {
   const [method, url] = route.split(' ') as [string, string];

@@ -253,6 +253,50 @@ const SCOPING_CASES: Record<string, () => Promise<void>> = {
     expect((await call(api, 'GET', '/v1/session', { headers: { cookie: cookieOf(mine!) } })).status).toBe(200);
   },
   'POST /v1/videos/quote': () => expectOwnDataUnchanged('POST /v1/videos/quote'),
+  // The Studio's routes (helper H1).
+  'GET /v1/session/methods': async () => {
+    // Not anyone's data: the same answer for everyone, and for no one.
+    const [forIntruder, anonymous] = await Promise.all([as(intruder, 'GET', '/v1/session/methods'), call(api, 'GET', '/v1/session/methods')]);
+    expect(forIntruder.status).toBe(200);
+    expect(forIntruder.body).toEqual(anonymous.body);
+  },
+  'GET /v1/models': async () => {
+    const [forIntruder, forOwner] = await Promise.all([as(intruder, 'GET', '/v1/models'), as(owner, 'GET', '/v1/models')]);
+    expect(forIntruder.status).toBe(200);
+    expect(forIntruder.body).toEqual(forOwner.body);
+    expect(forIntruder.text).not.toContain(owner.id);
+  },
+  'GET /v1/models/:model': async () => {
+    const [forIntruder, forOwner] = await Promise.all([as(intruder, 'GET', '/v1/models/sora-2'), as(owner, 'GET', '/v1/models/sora-2')]);
+    expect(forIntruder.status).toBe(200);
+    expect(forIntruder.body).toEqual(forOwner.body);
+  },
+  'GET /v1/api_keys': async () => {
+    const listed = await as(intruder, 'GET', '/v1/api_keys');
+    expect(listed.body.data.map((key: { user_id: string }) => key.user_id)).toEqual([intruder.id]);
+    expect(listed.text).not.toContain(owner.keyId);
+    expect((await as(owner, 'GET', '/v1/api_keys')).body.data.map((key: { id: string }) => key.id)).toContain(owner.keyId);
+  },
+  'POST /v1/api_keys': async () => {
+    // B cannot make a key for A: the body names no user, and a user_id is refused.
+    expectApiError(await as(intruder, 'POST', '/v1/api_keys', { name: 'for A', user_id: owner.id }), 400);
+    const created = await as(intruder, 'POST', '/v1/api_keys', { name: 'mine' });
+    expect(created.status).toBe(201);
+    expect(created.body.user_id).toBe(intruder.id);
+    expect((await as(owner, 'GET', '/v1/api_keys')).text).not.toContain(created.body.id);
+  },
+  'DELETE /v1/api_keys/:key_id': async () => {
+    const result = await as(intruder, 'DELETE', `/v1/api_keys/${owner.keyId}`);
+    expectApiError(result, 404, 'key_id');
+    expect(result.body.error.code).toBe('api_key_not_found');
+    expect((await as(owner, 'GET', '/v1/api_keys')).status).toBe(200);
+  },
+  'GET /v1/videos/:video_id/events': async () => {
+    await expectNotFoundForIntruder('GET', (id) => `/v1/videos/${id}/events`);
+    const own = await as(owner, 'GET', `/v1/videos/${queuedId}/events`);
+    expect(own.status).toBe(200);
+    expect(own.body.data[0].type).toBe('video.queued');
+  },
 };
 
 beforeAll(async () => {

@@ -5,6 +5,7 @@ import { createRootRouteWithContext, createRoute, createRouter, lazyRouteCompone
 import { sessionQuery } from './api/session.ts';
 import { AppShell } from './components/app-shell.tsx';
 import { NotFoundPage, RouteErrorPage } from './components/route-states.tsx';
+import { parseGallerySearch } from './pages/gallery/gallery-search.ts';
 import { SignInPage } from './pages/sign-in/sign-in-page.tsx';
 
 export interface RouterContext {
@@ -60,7 +61,7 @@ const createPageRoute = page('/create', () => import('./pages/create/create-page
 export const galleryRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/gallery',
-  validateSearch: (search: Record<string, unknown>) => search as { q?: string; status?: string; model?: string; from?: string; to?: string },
+  validateSearch: parseGallerySearch,
   component: lazyRouteComponent(() => import('./pages/gallery/gallery-page.tsx'), 'GalleryPage'),
   errorComponent: RouteErrorPage,
 });

@@ -7,7 +7,7 @@ describe('sign-in page', () => {
   it('exchanges the API key for a session and never stores the key in the browser', async () => {
     const api = fakeApi({
       'GET /v1/session/methods': { object: 'sign_in_methods', api_key: { enabled: true }, oidc: { enabled: false, start_url: null } },
-      'POST /v1/session': () => ({ status: 201, body: sessionOf() }),
+      'POST /v1/sessions': () => ({ status: 201, body: sessionOf() }),
     });
     const { router } = await renderApp('/sign-in', { session: null });
     await userEvent.type(screen.getByLabelText('API key'), 'sk-live-secret');
@@ -22,7 +22,7 @@ describe('sign-in page', () => {
   it('shows the API\'s refusal and offers single sign-on when the server has OIDC', async () => {
     fakeApi({
       'GET /v1/session/methods': { object: 'sign_in_methods', api_key: { enabled: true }, oidc: { enabled: true, start_url: '/v1/sessions/oidc/start' } },
-      'POST /v1/session': () => ({ status: 401, body: { error: { message: 'Invalid API key.', type: 'authentication_error', param: null, code: 'invalid_api_key' } } }),
+      'POST /v1/sessions': () => ({ status: 401, body: { error: { message: 'Invalid API key.', type: 'authentication_error', param: null, code: 'invalid_api_key' } } }),
     });
     await renderApp('/sign-in', { session: null });
     expect(await screen.findByRole('link', { name: 'Sign in with single sign-on' })).toHaveProperty('href', 'http://localhost:3000/v1/sessions/oidc/start');

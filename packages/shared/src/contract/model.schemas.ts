@@ -19,3 +19,6 @@ export type ModelObject = z.infer<typeof ModelObjectSchema>;
 
 export const ModelListSchema = z.object({ object: z.literal('list'), data: z.array(ModelObjectSchema) });
 export type ModelList = z.infer<typeof ModelListSchema>;
+
+/** GET /v1/models/{model}: a model's id as the catalogue names it (any text; an unknown one is a 404). */
+export const ModelParamsSchema = z.object({ model: z.string().min(1, 'model must not be empty').max(200) });

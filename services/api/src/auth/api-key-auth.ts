@@ -1,7 +1,7 @@
 // API keys (`sk_…`): looked up by their sha256 among the live keys of enabled users on every request, so a
 // revoked key or a disabled user stops working at once.
 import { AuthenticationError, hashApiKey, type Db } from '@sora-studio/shared';
-import { findActiveApiKey, touchApiKey } from '../admin/api-key.repo.ts';
+import { findActiveApiKey, touchApiKey } from '../api-keys/api-key.repo.ts';
 import type { AuthenticatedUser } from './authenticated-user.ts';
 
 /** last_used_at is a hint for admins, so it is written at most once a minute per key. */

@@ -2,10 +2,11 @@
 // - `nosniff`, so a browser never runs a body as another type than the one declared;
 // - no framing anywhere (`X-Frame-Options` for old browsers, CSP `frame-ancestors` for new ones), which keeps
 //   Bull Board and /docs from being clickjacked. The CSP has no other directive, so Swagger UI's and Bull
-//   Board's own scripts and styles load as before;
+//   Board's own scripts and styles load as before. The Studio's pages set a full CSP of their own
+//   (studio/studio-csp.ts), which this hook leaves in place;
 // - `Cache-Control: no-store` unless the route chose its own: API answers carry keys, prompts and usage, and
-//   no cache between the client and us may keep them. Static assets (Swagger UI, Bull Board) and content
-//   downloads set theirs.
+//   no cache between the client and us may keep them. Static assets (Swagger UI, Bull Board, the Studio) and
+//   content downloads set theirs.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 

@@ -33,6 +33,8 @@ export const swaggerPlugin = fp(async (app: FastifyInstance) => {
         { name: 'usage', description: 'Your spending, reservations and budgets' },
         { name: 'webhooks', description: 'OpenAI-compatible webhook endpoints, and their deliveries' },
         { name: 'sessions', description: 'Browser sign-in: the session cookie (API key or OIDC), CSRF token, sign-out' },
+        { name: 'models', description: 'The models this server renders, their sizes, prices and durations' },
+        { name: 'api_keys', description: 'Your own API keys: create, list, revoke' },
         { name: 'admin', description: 'Users and API keys' },
         { name: 'health', description: 'Liveness and readiness' },
       ],

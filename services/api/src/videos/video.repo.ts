@@ -59,3 +59,13 @@ export async function claimPendingUpload(trx: Transaction<Database>, storageKey:
 export async function forgetPendingUpload(db: Db, storageKey: string): Promise<void> {
   await db.deleteFrom('storageUploads').where('storageKey', '=', storageKey).execute();
 }
+
+/** A video's events, oldest first (ids are in write order), at most `limit`; the caller checks ownership first. */
+export async function listVideoEvents(db: Db, videoId: string, limit: number) {
+  return db.selectFrom('videoEvents')
+    .select(['id', 'type', 'fromStatus', 'toStatus', 'data', 'createdAt'])
+    .where('videoId', '=', videoId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}

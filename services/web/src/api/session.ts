@@ -26,7 +26,7 @@ export const sessionQuery = queryOptions({
 export function useSignIn() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (apiKey: string) => api<SessionObject>('/v1/session', { method: 'POST', body: { api_key: apiKey } }),
+    mutationFn: (apiKey: string) => api<SessionObject>('/v1/sessions', { method: 'POST', body: { api_key: apiKey } }),
     onSuccess: (session) => {
       setCsrfToken(session.csrf_token);
       queryClient.clear();

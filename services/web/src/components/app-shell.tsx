@@ -15,7 +15,7 @@ const NAV = [
   { to: '/api-keys', label: 'API keys' },
 ] as const;
 
-const LINK = 'rounded-md px-3 py-1.5 text-sm font-medium text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800';
+const LINK = 'whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800';
 const ACTIVE = 'bg-emerald-50 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200';
 
 export function AppShell() {

@@ -13,7 +13,7 @@ export function StatusBadge({ status, progress }: { status: VideoStatus; progres
   return (
     <span className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ${TONES[status]}`}>
       <span>{status}</span>
-      {status === 'in_progress' && progress !== undefined ? <span aria-label={`${progress} percent`}>{progress}%</span> : null}
+      {status === 'in_progress' && progress !== undefined ? <span>{progress}%</span> : null}
     </span>
   );
 }

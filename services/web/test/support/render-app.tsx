@@ -4,6 +4,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { createMemoryHistory, RouterProvider } from '@tanstack/react-router';
 import { render, type RenderResult } from '@testing-library/react';
 import { vi } from 'vitest';
+import { setCsrfToken } from '../../src/api/http.ts';
 import { createQueryClient } from '../../src/api/query-client.ts';
 import { queryKeys } from '../../src/api/query-keys.ts';
 import type { SessionObject } from '../../src/api/types.ts';
@@ -52,7 +53,10 @@ export function fakeApi(routes: Record<string, Handler | object>) {
 
 export async function renderApp(path: string, options: { session?: SessionObject | null } = {}): Promise<RenderResult & { router: ReturnType<typeof createAppRouter> }> {
   const queryClient = createQueryClient();
-  queryClient.setQueryData(queryKeys.session, options.session === undefined ? sessionOf() : options.session);
+  const session = options.session === undefined ? sessionOf() : options.session;
+  // What sessionQuery does with a real answer: the cached session and its CSRF token in memory.
+  queryClient.setQueryData(queryKeys.session, session);
+  setCsrfToken(session?.csrf_token ?? null);
   const router = createAppRouter(queryClient, createMemoryHistory({ initialEntries: [path] }));
   await router.load();
   const result = render(

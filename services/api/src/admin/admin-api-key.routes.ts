@@ -3,9 +3,9 @@ import {
   ApiKeyCreatedSchema, ApiKeyIdParamsSchema, ApiKeyListSchema, ApiKeyRevokedSchema, CreateApiKeyBodySchema, UserIdParamsSchema,
 } from '@sora-studio/shared';
 import { ADMIN_KEY_SECURITY, ERROR_RESPONSES } from '../plugins/swagger.ts';
-import type { ApiKeyService } from './api-key.service.ts';
+import type { ApiKeyService } from '../api-keys/api-key.service.ts';
 
-export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeyService }> = async (app, { apiKeys }) => {
+export const adminApiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeyService }> = async (app, { apiKeys }) => {
   const common = { tags: ['admin'], security: ADMIN_KEY_SECURITY };
 
   app.post('/users/:user_id/api_keys', {

@@ -1,4 +1,5 @@
-// API key queries: the admin's create/list/revoke, and the lookup every authenticated request makes.
+// API key queries: create/list/revoke (the admin's, for any user, and a user's own), and the lookup every
+// authenticated request makes.
 import { sql } from 'kysely';
 import type { ApiKey, Db, UserRole } from '@sora-studio/shared';
 
@@ -38,21 +39,28 @@ export async function insertApiKey(db: Db, row: Pick<ApiKey, 'id' | 'userId' | '
   return db.insertInto('apiKeys').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-/** Never selects the hash: lists show a key's prefix, not anything that could be used. */
-export async function listApiKeys(db: Db, userId: string): Promise<Omit<ApiKey, 'hash'>[]> {
+/** Never selects the hash: lists show a key's prefix, not anything that could be used. Ids are time-ordered. */
+export async function listApiKeys(db: Db, userId: string, order: 'asc' | 'desc' = 'asc'): Promise<Omit<ApiKey, 'hash'>[]> {
   return db.selectFrom('apiKeys')
     .select(['id', 'userId', 'name', 'prefix', 'createdAt', 'lastUsedAt', 'revokedAt'])
     .where('userId', '=', userId)
-    .orderBy('id')
+    .orderBy('id', order)
     .execute();
 }
 
 /**
  * Revoking twice keeps the first revocation time. The answer says whether this call revoked the key, so
- * the audit log records a revocation once; undefined when there is no such key.
+ * the audit log records a revocation once; undefined when there is no such key, or (with `ownerId`) when
+ * it is another user's, which the caller must not be able to tell apart.
  */
-export async function revokeApiKey(db: Db, apiKeyId: string): Promise<{ key: Omit<ApiKey, 'hash'>; revokedNow: boolean } | undefined> {
-  const before = await db.selectFrom('apiKeys').select('revokedAt').where('id', '=', apiKeyId).forUpdate().executeTakeFirst();
+export async function revokeApiKey(
+  db: Db,
+  apiKeyId: string,
+  ownerId?: string,
+): Promise<{ key: Omit<ApiKey, 'hash'>; revokedNow: boolean } | undefined> {
+  let select = db.selectFrom('apiKeys').select('revokedAt').where('id', '=', apiKeyId);
+  if (ownerId !== undefined) select = select.where('userId', '=', ownerId);
+  const before = await select.forUpdate().executeTakeFirst();
   if (!before) return undefined;
   const key = await db.updateTable('apiKeys')
     .set((eb) => ({ revokedAt: eb.fn.coalesce('revokedAt', sql<Date>`now()`) }))
