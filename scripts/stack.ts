@@ -7,7 +7,7 @@ import { loadConfig } from '@sora-studio/shared';
 import { ensureWebBuild } from '../services/web/scripts/ensure-build.ts';
 import { renderBanner } from './stack/banner.ts';
 import { describeDatabase, prepareDatabase } from './stack/database.ts';
-import { ensureDevCredentials } from './stack/dev-credentials.ts';
+import { ensureDevCredentials, STUDIO_ADMIN_USER } from './stack/dev-credentials.ts';
 import { planStack, providerWebhooksWanted, serviceEnvironments } from './stack/plan.ts';
 import { checkPortFree, checkPostgres, checkRedis } from './stack/preflight.ts';
 import { describeExit, ServiceGroup } from './stack/processes.ts';
@@ -25,6 +25,7 @@ const files = {
   providerWebhookSecret: join(dataDir, 'provider-webhook-secret'),
   storageSigningSecret: join(dataDir, 'storage-signing-secret'),
   devCredentials: join(dataDir, 'dev-credentials.json'),
+  studioAdminCredentials: join(dataDir, 'admin-credentials.json'),
 };
 const READY_TIMEOUT_MS = 60_000;
 const ORPHAN_CHECK_MS = 500;
@@ -99,14 +100,20 @@ await exitOnFailure(async () => {
     group.start({ name: 'worker', entry: 'services/worker/src/main.ts', env: env.worker });
     await waitForHttp(`${plan.apiOrigin}/ready`, 'The API', { timeoutMs: READY_TIMEOUT_MS, signal: group.stopping });
 
-    const dev = await ensureDevCredentials({ origin: plan.apiOrigin, adminKey: adminKey.value }, files.devCredentials);
+    const adminApi = { origin: plan.apiOrigin, adminKey: adminKey.value };
+    const dev = await ensureDevCredentials(adminApi, files.devCredentials);
     if (dev.change) say(dev.change);
+    // The admin key is no user and cannot sign in to the Studio; this admin user's key can, and reaches the Admin page.
+    const studioAdmin = await ensureDevCredentials(adminApi, files.studioAdminCredentials, STUDIO_ADMIN_USER);
+    if (studioAdmin.change) say(studioAdmin.change);
     console.log(renderBanner({
       plan,
       adminApiKey: adminKey.value,
       adminKeyFile: adminKey.source === 'env' ? undefined : shown(files.adminKey),
       dev: dev.credentials,
       devFile: shown(files.devCredentials),
+      studioAdmin: studioAdmin.credentials,
+      studioAdminFile: shown(files.studioAdminCredentials),
     }));
   } catch (error) {
     // A wait cut short by Ctrl-C or by a crashed child is not an error of its own; the stop reason tells.

@@ -1,31 +1,66 @@
-// The bench's output: a small table for people and one JSON line for machines.
+// The bench's output: a table for people (markdown, the issue's columns) and one JSON line for machines.
+import type { BullmqFigures } from './anchors/bullmq-anchor.ts';
+import type { PgbenchFigures } from './anchors/pgbench-anchor.ts';
+import { checkTargets, describeCheck, percent, type BenchRatios } from './bench-targets.ts';
 import type { EndToEndFigures } from './end-to-end.ts';
+import type { HttpLoadFigures } from './http-load.ts';
+import type { QuietWait } from './machine-load.ts';
 import type { SubmitLoadFigures } from './submit-load.ts';
 
 export interface BenchFigures {
+  machine: QuietWait & { cpus: number; loadAtEnd: number };
   submit: SubmitLoadFigures;
+  submitSingleUser: HttpLoadFigures;
+  statusRead: HttpLoadFigures;
   endToEnd: EndToEndFigures;
+  anchors: { pgbenchSubmitTps: number; fastifyRedisGetPerSecond: number; bullmqProcessPerSecond: number };
+  ratios: BenchRatios;
+}
+
+/** What the table says about each anchor run beyond its headline figure. */
+export interface AnchorDetails {
+  pgbench: PgbenchFigures;
+  fastifyRedis: HttpLoadFigures;
+  bullmq: BullmqFigures;
 }
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
+const MB = 1024 * 1024;
 
-export function renderTable({ submit, endToEnd }: BenchFigures): string {
-  const rows: [string, string][] = [
-    [`POST /v1/videos (${submit.connections} connections, ${submit.seconds} s)`, ''],
-    ['  requests/s', String(round(submit.requestsPerSecond))],
-    ['  latency p50 / p99', `${submit.latencyP50Ms} ms / ${submit.latencyP99Ms} ms`],
-    ['  requests, non-2xx, errors', `${submit.requests}, ${submit.non2xx}, ${submit.errors}`],
-    [`end to end (${endToEnd.videos} videos, worker concurrency ${endToEnd.workerConcurrency})`, ''],
-    ['  videos/s', String(round(endToEnd.videosPerSecond, 2))],
-    ['  submitted in / all finished in', `${round(endToEnd.submitSeconds, 2)} s / ${round(endToEnd.totalSeconds, 2)} s`],
-    ['  created → completed p50 / p99', `${round(endToEnd.latencyP50Ms, 0)} ms / ${round(endToEnd.latencyP99Ms, 0)} ms`],
-    ['  not completed', String(endToEnd.failed)],
+function httpCell(figures: HttpLoadFigures): string {
+  const failures = figures.non2xx + figures.errors;
+  return `${thousands(figures.requestsPerSecond)} req/s, p99 ${figures.latencyP99Ms} ms${failures > 0 ? `, ${figures.non2xx} non-2xx, ${figures.errors} errors` : ''}`;
+}
+
+export function renderTable(figures: BenchFigures, details: AnchorDetails): string {
+  const { submit, submitSingleUser, statusRead, endToEnd, ratios } = figures;
+  const targets = checkTargets(figures);
+  const pgbench = `pgbench, submit-shaped transaction, ${details.pgbench.clients} clients, ${thousands(details.pgbench.users)} users, fsync on: ` +
+    `${thousands(details.pgbench.transactionsPerSecond)} TPS`;
+  const rows: string[][] = [
+    [`\`POST /v1/videos\`, ${thousands(submit.users)} users, ${submit.connections} connections`, httpCell(submit), pgbench, percent(ratios.submit), describeCheck(targets.submit)],
+    [`\`POST /v1/videos\`, one user, ${submitSingleUser.connections} connections`, httpCell(submitSingleUser), 'the same pgbench run', percent(ratios.submitSingleUser), describeCheck(targets.submitSingleUser)],
+    [`\`GET /v1/videos/{id}\`, one video, ${statusRead.connections} connections`, httpCell(statusRead),
+      `Fastify 5 + one Redis GET + JSON.parse, ${details.fastifyRedis.connections} connections: ${httpCell(details.fastifyRedis)}`, percent(ratios.statusRead), describeCheck(targets.statusRead)],
+    [`end to end, zero-latency emulator, ${endToEnd.videos} videos, worker concurrency ${endToEnd.workerConcurrency}`,
+      `${round(endToEnd.videosPerSecond, 1)} videos/s (created → completed p50 ${round(endToEnd.latencyP50Ms, 0)} ms, p99 ${round(endToEnd.latencyP99Ms, 0)} ms)`,
+      `raw BullMQ 6.7 no-op processing, concurrency ${details.bullmq.concurrency}: ${thousands(details.bullmq.jobsPerSecond)} jobs/s`, percent(ratios.endToEnd), describeCheck(targets.endToEnd)],
+    [`API RSS under the submit load (${thousands(submit.users)} users)`, `${Math.round(submit.apiPeakRssBytes / MB)} MB peak (${Math.round(submit.apiBaselineRssBytes / MB)} MB before)`, '', '', describeCheck(targets.apiRss)],
   ];
-  const width = Math.max(...rows.map(([name]) => name.length));
-  return rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`.trimEnd()).join('\n');
+  const header = ['path', 'Sora Studio', 'anchor in the same run', 'ratio', 'target'];
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const { machine } = figures;
+  const load = `load average (1 min) ${machine.loadAtStart.toFixed(2)} at the start${machine.quiet ? '' : ` (still above the threshold after waiting ${machine.waitedSeconds} s)`}, ` +
+    `${machine.loadAtEnd.toFixed(2)} at the end, ${machine.cpus} CPUs`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line), '', load].join('\n');
 }
 
 export function renderJsonLine(figures: BenchFigures): string {
   const line = { bench: 'sora-studio', at: new Date().toISOString(), ...figures };
-  return JSON.stringify(line, (_key, value: unknown) => (typeof value === 'number' ? round(value, 3) : value));
+  // Three decimals, but three significant digits for small ratios (end to end's is a fraction of a percent).
+  return JSON.stringify(line, (_key, value: unknown) => {
+    if (typeof value !== 'number') return value;
+    return Math.abs(value) < 1 ? Number(value.toPrecision(3)) : round(value, 3);
+  });
 }

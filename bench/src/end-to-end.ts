@@ -1,10 +1,11 @@
-// Phase 2: submit N videos through the openai SDK, as a client would, and time until every one is finished,
-// with the workers at their default concurrency. Per-video latency is created → completed, from the rows.
+// End to end: submit N videos through the openai SDK, as a client would, and time until every one is finished,
+// with the worker process at its default concurrency. Per-video latency is created → completed, from the rows.
 import OpenAI from 'openai';
-import type { Stack } from '@sora-studio/e2e';
 import { waitFor } from '@sora-studio/testkit';
 import { BENCH_BODY, BENCH_SETTINGS } from './bench-settings.ts';
+import type { BenchUser } from './bench-user.ts';
 import { percentile } from './percentiles.ts';
+import type { ServiceStack } from './service-stack.ts';
 
 export interface EndToEndFigures {
   videos: number;
@@ -28,14 +29,14 @@ async function submitAll(sdk: OpenAI, count: number, concurrency: number): Promi
   await Promise.all(Array.from({ length: concurrency }, lane));
 }
 
-async function finishedCount(stack: Stack): Promise<number> {
+async function finishedCount(stack: ServiceStack): Promise<number> {
   const row = await stack.db.selectFrom('videos').select((eb) => eb.fn.countAll<string>().as('count'))
     .where('status', 'in', ['completed', 'failed', 'cancelled']).executeTakeFirstOrThrow();
   return Number(row.count);
 }
 
-export async function measureEndToEnd(stack: Stack): Promise<EndToEndFigures> {
-  const sdk = new OpenAI({ baseURL: stack.baseURL, apiKey: stack.user.apiKey, maxRetries: 0 });
+export async function measureEndToEnd(stack: ServiceStack, user: BenchUser): Promise<EndToEndFigures> {
+  const sdk = new OpenAI({ baseURL: `${stack.apiOrigin}/v1`, apiKey: user.apiKey, maxRetries: 0 });
   const { endToEndVideos: videos, endToEndSubmitConcurrency, endToEndTimeoutMs } = BENCH_SETTINGS;
   const started = performance.now();
   await submitAll(sdk, videos, endToEndSubmitConcurrency);
@@ -48,7 +49,7 @@ export async function measureEndToEnd(stack: Stack): Promise<EndToEndFigures> {
   const totalSeconds = (finished - started) / 1000;
   return {
     videos,
-    workerConcurrency: stack.config.WORKER_CONCURRENCY,
+    workerConcurrency: stack.workerConcurrency,
     submitSeconds: (submitted - started) / 1000,
     totalSeconds,
     videosPerSecond: videos / totalSeconds,

@@ -1,43 +1,66 @@
-// Phase 1: POST /v1/videos at a fixed number of connections, measured by autocannon. Autocannon runs in a
-// worker thread so the load generator does not share the API's event loop; no pipeline workers run, so the
-// figures are the API's alone (validate, record the video and its reservation, enqueue).
-import autocannon from 'autocannon';
-import type { Stack } from '@sora-studio/e2e';
-import { BENCH_BODY, BENCH_SETTINGS } from './bench-settings.ts';
+// The submit phases: POST /v1/videos under autocannon against the API process alone (no workers run, so the
+// figures are the API's: authenticate, validate, claim the idempotency key, reserve the budget, record the video
+// and its event, enqueue). Every request carries a fresh Idempotency-Key, as the Studio and careful clients send.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BENCH_BODY } from './bench-settings.ts';
+import type { BenchUser } from './bench-user.ts';
+import { runHttpLoad, type HttpLoadFigures } from './http-load.ts';
+import { residentBytes, sampleRss } from './process-rss.ts';
+import type { ServiceStack } from './service-stack.ts';
 
-export interface SubmitLoadFigures {
-  connections: number;
-  seconds: number;
-  requests: number;
-  requestsPerSecond: number;
-  latencyP50Ms: number;
-  latencyP99Ms: number;
-  non2xx: number;
-  errors: number;
+export interface SubmitLoadFigures extends HttpLoadFigures {
+  users: number;
   /** Videos in the database afterwards: one per 2xx, plus any whose request was cut off when time ran out. */
   videosRecorded: number;
+  /** Distinct users among all the videos recorded so far (shows the requests were spread over the users). */
+  usersWithVideos: number;
+  /** The API process's VmRSS just before the load, and its peak during it. */
+  apiBaselineRssBytes: number;
+  apiPeakRssBytes: number;
 }
 
-export async function measureSubmitLoad(stack: Stack): Promise<SubmitLoadFigures> {
-  const result = await autocannon({
-    url: `${stack.baseURL}/videos`,
+async function videoCount(stack: ServiceStack): Promise<number> {
+  const row = await stack.db.selectFrom('videos').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+async function usersWithVideos(stack: ServiceStack): Promise<number> {
+  const row = await stack.db.selectFrom('videos').select((eb) => eb.fn.count<string>('userId').distinct().as('count')).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/**
+ * Autocannon stops with requests still in flight; the API finishes them after. Waiting until no more videos appear
+ * keeps them out of the next phase and lets the stack stop on an idle API.
+ */
+async function settledVideoCount(stack: ServiceStack): Promise<number> {
+  let previous = -1;
+  for (;;) {
+    const count = await videoCount(stack);
+    if (count === previous) return count;
+    previous = count;
+    await sleep(300);
+  }
+}
+
+/** Submits for the run's length, each request from the next of `users` in turn. */
+export async function measureSubmitLoad(stack: ServiceStack, users: readonly BenchUser[]): Promise<SubmitLoadFigures> {
+  const before = await videoCount(stack);
+  const apiBaselineRssBytes = await residentBytes(stack.api.pid);
+  const rss = sampleRss(stack.api.pid);
+  let next = 0;
+  const figures = await runHttpLoad({
+    url: `${stack.apiOrigin}/v1/videos`,
     method: 'POST',
-    headers: { authorization: `Bearer ${stack.user.apiKey}`, 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify(BENCH_BODY),
-    connections: BENCH_SETTINGS.submitConnections,
-    duration: BENCH_SETTINGS.submitSeconds,
-    workers: 1,
+    setupRequest: (request) => {
+      const user = users[next++ % users.length]!;
+      return { ...request, headers: { ...request.headers, authorization: `Bearer ${user.apiKey}`, 'idempotency-key': randomUUID() } };
+    },
   });
-  const recorded = await stack.db.selectFrom('videos').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
-  return {
-    connections: BENCH_SETTINGS.submitConnections,
-    seconds: BENCH_SETTINGS.submitSeconds,
-    requests: result.requests.total,
-    requestsPerSecond: result.requests.average,
-    latencyP50Ms: result.latency.p50,
-    latencyP99Ms: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    videosRecorded: Number(recorded.count),
-  };
+  const after = await settledVideoCount(stack);
+  await rss.stop();
+  return { ...figures, users: users.length, videosRecorded: after - before, usersWithVideos: await usersWithVideos(stack), apiBaselineRssBytes, apiPeakRssBytes: rss.peak() };
 }

@@ -13,20 +13,24 @@ export interface BannerFacts {
   adminKeyFile: string | undefined;
   dev: DevCredentials;
   devFile: string;
+  /** An admin-role user: the key to sign in to the Studio with for its Admin page. */
+  studioAdmin: DevCredentials;
+  studioAdminFile: string;
 }
 
-export function renderBanner({ plan, adminApiKey, adminKeyFile, dev, devFile }: BannerFacts): string {
+export function renderBanner({ plan, adminApiKey, adminKeyFile, dev, devFile, studioAdmin, studioAdminFile }: BannerFacts): string {
   const origin = plan.publicOrigin;
   const body = JSON.stringify({ prompt: 'A calico cat playing a grand piano on stage', seconds: '4' });
   const provider = plan.emulator ? `emulator at ${plan.providerBaseUrl}` : plan.providerBaseUrl;
   const rows: [string, string][] = [
-    ['Studio', `${origin}/  (sign in with the dev API key below)`],
+    ['Studio', `${origin}/  (sign in with the dev API key below; the Studio admin's key for the Admin page)`],
     ['API', `${origin}/v1`],
     ['Docs', `${origin}/docs`],
     ['OpenAPI', `${origin}/openapi.json`],
-    ['Bull Board', `${origin}/admin/queues  (browser login: any user name, the admin key as password)`],
+    ['Bull Board', `${origin}/admin/queues  (linked from the Studio's Admin page; or browser login: any user name, the admin key as password)`],
     ['Admin key', `${secretPrefix(adminApiKey)}  (${adminKeyFile ? `cat ${adminKeyFile}` : 'from ADMIN_API_KEY'})`],
     ['Dev API key', `${secretPrefix(dev.apiKey)}  (user ${dev.userId}, in ${devFile})`],
+    ['Studio admin', `${secretPrefix(studioAdmin.apiKey)}  (admin user ${studioAdmin.userId}, in ${studioAdminFile})`],
     ['Provider', provider],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));

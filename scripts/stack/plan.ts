@@ -80,6 +80,9 @@ export function serviceEnvironments(plan: StackPlan, places: StackPlaces): Recor
 /** Where the emulator sends its webhooks: the API's own receiver. */
 export const PROVIDER_WEBHOOK_PATH = '/v1/provider/webhooks';
 
+/** How often `npm start`'s workers poll a video the provider will also report by webhook (progress only polls learn). */
+const STACK_PROGRESS_POLL_MS = 5_000;
+
 /** `npm start` turns provider webhooks on unless PROVIDER_WEBHOOKS=false: without them, the emulator is only polled. */
 export function providerWebhooksWanted(env: NodeJS.ProcessEnv): boolean {
   return env.PROVIDER_WEBHOOKS !== 'false';
@@ -87,14 +90,15 @@ export function providerWebhooksWanted(env: NodeJS.ProcessEnv): boolean {
 
 /**
  * With the emulator and a secret: the emulator signs its events and sends them to the API, the API checks them,
- * and the worker polls only as a safety net (see README, provider webhooks).
+ * and the worker polls only as a safety net (see README, provider webhooks). The provider's webhooks say when a
+ * video ends, not how far it has got, so the stack's safety net is every 5 s: the Studio's progress bars move.
  */
 function providerWebhookEnvironments(plan: StackPlan, secret: string | undefined): Record<'emulator' | 'api' | 'worker', Record<string, string>> {
   if (!plan.emulator || secret === undefined) return { emulator: {}, api: {}, worker: {} };
   return {
     emulator: { EMULATOR_WEBHOOK_URL: `${plan.apiOrigin}${PROVIDER_WEBHOOK_PATH}`, EMULATOR_WEBHOOK_SECRET: secret },
     api: { PROVIDER_WEBHOOK_SECRET: secret },
-    worker: { PROVIDER_WEBHOOKS: 'true' },
+    worker: { PROVIDER_WEBHOOKS: 'true', PROVIDER_WEBHOOK_POLL_INTERVAL_MS: process.env.PROVIDER_WEBHOOK_POLL_INTERVAL_MS ?? String(STACK_PROGRESS_POLL_MS) },
   };
 }
 

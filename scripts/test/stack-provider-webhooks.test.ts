@@ -18,6 +18,8 @@ describe('provider webhooks under npm start', () => {
     expect(loadEmulatorConfig(env.emulator).settings).toMatchObject({ webhookUrl: 'http://127.0.0.1:3100/v1/provider/webhooks', webhookSecret: secret });
     expect(loadConfig(env.api).PROVIDER_WEBHOOK_SECRET).toBe(secret);
     expect(loadConfig(env.worker).PROVIDER_WEBHOOKS).toBe(true);
+    // The emulator's webhooks only report a video's end: the stack still polls often enough for live progress.
+    expect(loadConfig(env.worker).PROVIDER_WEBHOOK_POLL_INTERVAL_MS).toBe(5_000);
   });
 
   it('wires nothing without a secret (PROVIDER_WEBHOOKS=false) or without the emulator', () => {

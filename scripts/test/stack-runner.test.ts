@@ -105,11 +105,12 @@ describe('npm start', () => {
     // The banner names the keys by prefix and file; the full keys are nowhere in the output.
     const adminKey = readFileSync(join(dataDir.path, 'admin-api-key'), 'utf8').trim();
     const dev = JSON.parse(readFileSync(join(dataDir.path, 'dev-credentials.json'), 'utf8')) as { apiKey: string };
+    const studioAdmin = JSON.parse(readFileSync(join(dataDir.path, 'admin-credentials.json'), 'utf8')) as { apiKey: string };
     const output = runner.lines.join('\n');
-    for (const secret of [adminKey, dev.apiKey, emulatorKey]) expect(output).not.toContain(secret);
+    for (const secret of [adminKey, dev.apiKey, studioAdmin.apiKey, emulatorKey]) expect(output).not.toContain(secret);
     expect(output).toContain(adminKey.slice(0, 12));
     expect(output).toContain(join(dataDir.path, 'admin-api-key'));
-    for (const file of ['admin-api-key', 'emulator-api-key', 'dev-credentials.json']) {
+    for (const file of ['admin-api-key', 'emulator-api-key', 'dev-credentials.json', 'admin-credentials.json']) {
       expect(statSync(join(dataDir.path, file)).mode & 0o777, file).toBe(0o600);
     }
     // The banner names the Studio, which the API serves at / (npm start built it when it had to).
@@ -120,6 +121,13 @@ describe('npm start', () => {
     // The dev user the banner speaks of can use its key.
     const videos = await fetch(`http://127.0.0.1:${ports.api}/v1/videos`, { headers: { authorization: `Bearer ${dev.apiKey}` } });
     expect(videos.status).toBe(200);
+    // The admin key is no user, so the stack makes an admin user whose key signs in to the Studio as an admin.
+    const adminSession = await fetch(`http://127.0.0.1:${ports.api}/v1/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api_key: studioAdmin.apiKey }),
+    });
+    expect({ status: adminSession.status, role: ((await adminSession.json()) as { user?: { role?: string } }).user?.role }).toEqual({ status: 201, role: 'admin' });
 
     // Each service's output is a pipe the runner reads; killing the runner leaves nobody reading it, so the lines
     // each service logs while stopping ("shutting down", "stopped") meet EPIPE.

@@ -49,6 +49,20 @@ describe('signing in to the Studio', { timeout: FLOW_TIMEOUT_MS }, () => {
   });
 });
 
+describe('signing out', { timeout: FLOW_TIMEOUT_MS }, () => {
+  it('ends the session on the server: the old cookie gets a 401 afterwards', async () => {
+    const page = await signedInPage(browser, stack.origin, stack.user.apiKey);
+    const session = (await page.context().cookies()).find((cookie) => cookie.name === 'sora_session')!;
+    const withOldCookie = () => fetch(`${stack.origin}/v1/session`, { headers: { cookie: `sora_session=${session.value}` } }).then((answer) => answer.status);
+    expect(await withOldCookie()).toBe(200);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/sign-in');
+    expect(await withOldCookie()).toBe(401);
+    await page.context().close();
+  });
+});
+
 describe('Admin is for admins only', { timeout: FLOW_TIMEOUT_MS }, () => {
   it('gives an admin the main navigation and an Admin link', async () => {
     const page = await signedInPage(browser, stack.origin, stack.admin.apiKey);

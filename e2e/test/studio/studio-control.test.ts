@@ -1,8 +1,9 @@
-// Stopping and limiting in the Studio, in Chromium against the real stack: a user cancels a render, revokes an
-// API key (the key then fails at the API), and an admin lowers a user's budget so that user's next create is refused.
+// Control in the Studio, in Chromium against the real stack: a user cancels a queued video, sees the Gallery follow
+// a video made elsewhere live, revokes an API key (the key then fails at the API), and an admin lowers a user's
+// budget so that user's next create is refused.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLOW_TIMEOUT_MS, launchChromium, signedInPage, STATUS_TIMEOUT_MS, UI_TIMEOUT_MS } from './support/browser.ts';
+import { documentStillMarked, FLOW_TIMEOUT_MS, launchChromium, markDocument, signedInPage, STATUS_TIMEOUT_MS, UI_TIMEOUT_MS } from './support/browser.ts';
 import { saveScreenshot } from './support/artifacts.ts';
 import { callApi, createVideoByApi } from './support/studio-api.ts';
 import { startStudioStack, type StudioStack } from './support/studio-stack.ts';
@@ -35,6 +36,23 @@ describe('cancelling a video', { timeout: FLOW_TIMEOUT_MS }, () => {
     expect(await page.getByRole('button', { name: 'Cancel video' }).count()).toBe(0);
     const cancelled = await stack.waitForStatus(waiting, 'cancelled', 1_000);
     expect(cancelled.providerVideoId).toBeNull();
+    await page.context().close();
+  });
+});
+
+describe('the Gallery, live', { timeout: FLOW_TIMEOUT_MS }, () => {
+  it('shows a video made elsewhere (through the API) appear and complete, without a reload', async () => {
+    const dana = await stack.newUser({ name: 'Dana Live' });
+    const page = await signedInPage(browser, stack.origin, dana.apiKey);
+    await page.getByRole('link', { name: 'Gallery', exact: true }).click();
+    await page.getByRole('heading', { name: 'Gallery', level: 1 }).waitFor();
+    await markDocument(page);
+
+    const videoId = await createVideoByApi(stack, dana.apiKey, 'Fireflies over a meadow at dusk');
+    const card = page.locator(`a[href$="/videos/${videoId}"]`);
+    await expect.poll(() => card.getByText('Fireflies over a meadow at dusk').count(), { timeout: STATUS_TIMEOUT_MS }).toBe(1);
+    await expect.poll(() => card.getByText('completed', { exact: true }).count(), { timeout: STATUS_TIMEOUT_MS }).toBe(1);
+    expect(await documentStillMarked(page)).toBe(true);
     await page.context().close();
   });
 });

@@ -97,6 +97,15 @@ async function checkPage(
 const goTo = async (target: Page, path: string) => { await target.goto(path); };
 
 describe('every Studio page is accessible, fits 390 px, and has a screenshot', { timeout: FLOW_TIMEOUT_MS }, () => {
+  it('the audit itself: finds the violations of a page made to have them', async () => {
+    const context = await newStudioContext(browser, stack.origin, WIDE);
+    const broken = await context.newPage();
+    await broken.setContent('<!doctype html><html lang="en"><title>x</title><main><button></button><img src="data:,"></main></html>');
+    const audit = await auditPage(broken, 'self-check');
+    expect(audit.blocking.map((violation) => violation.rule).sort()).toEqual(['button-name', 'image-alt']);
+    await context.close();
+  });
+
   it('sign-in', async () => {
     const context = await newStudioContext(browser, stack.origin, WIDE);
     const signedOut = await context.newPage();

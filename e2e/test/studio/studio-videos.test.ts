@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMicros } from '../../../services/web/src/format.ts';
-import { FLOW_TIMEOUT_MS, launchChromium, signedInPage, STATUS_TIMEOUT_MS, UI_TIMEOUT_MS } from './support/browser.ts';
+import { documentStillMarked, FLOW_TIMEOUT_MS, launchChromium, markDocument, signedInPage, STATUS_TIMEOUT_MS, UI_TIMEOUT_MS } from './support/browser.ts';
 import { callApi, createVideoByApi } from './support/studio-api.ts';
 import { startStudioStack, type StudioStack } from './support/studio-stack.ts';
 
@@ -40,10 +40,6 @@ async function shownUnfinished(target: Page): Promise<Status | 'none'> {
   for (const status of ['queued', 'in_progress'] as const) if (await showsStatus(target, status)) return status;
   return 'none';
 }
-
-/** Marks the document: the mark survives client-side navigation and live updates, and only a reload drops it. */
-const markDocument = (target: Page) => target.evaluate(() => { (window as unknown as { studioE2eMark: boolean }).studioE2eMark = true; });
-const documentStillMarked = (target: Page) => target.evaluate(() => (window as unknown as { studioE2eMark?: boolean }).studioE2eMark === true);
 
 describe('a video in the Studio', { timeout: FLOW_TIMEOUT_MS }, () => {
   it('creates a video from the Create form and shows it reach completed live, without a reload', async () => {

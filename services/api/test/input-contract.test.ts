@@ -153,6 +153,17 @@ describe('input_reference.image_url is an https URL or an image data URL; quote 
     }
   });
 
+  it('says an empty upload is empty, rather than that a file sent as image/png is not a PNG', async () => {
+    for (const path of routes) {
+      const form = new FormData();
+      form.set('prompt', 'x');
+      form.set('input_reference', new Blob([], { type: 'image/png' }), 'frame.png');
+      const result = await call(api, 'POST', path, { key: user.apiKey, body: form });
+      expectApiError(result, 400, 'input_reference');
+      expect(result.body.error.message).toBe("'input_reference' is an empty file (it was sent as image/png). Send a JPEG, PNG or WebP image.");
+    }
+  });
+
   it('a file and an image_url together are refused by both', async () => {
     for (const path of routes) {
       const form = new FormData();

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setCsrfToken } from '../src/api/http.ts';
@@ -159,6 +159,36 @@ describe('create page', () => {
     });
     await userEvent.click(screen.getByRole('button', { name: 'Remove reference image boat.jpg' }));
     expect(screen.queryByText('boat.jpg')).toBeNull();
+  });
+
+  it('measures the reference image and points out when it is not the video\'s size', async () => {
+    // jsdom has no object URLs and loads no images: give the preview a URL, then play its load with a pixel size.
+    Object.defineProperty(URL, 'createObjectURL', { value: () => 'blob:boat', configurable: true });
+    Object.defineProperty(URL, 'revokeObjectURL', { value: () => undefined, configurable: true });
+    try {
+      fakeApi({
+        'GET /v1/models': MODELS, 'GET /v1/videos': videoListOf([]),
+        'POST /v1/videos/quote': () => ({ body: quoteOf({ model: 'sora-2', size: '720x1280', seconds: '4' }) }),
+      });
+      await renderApp('/create');
+      await userEvent.type(await screen.findByLabelText('Prompt'), 'A paper boat');
+      await userEvent.upload(screen.getByLabelText('Reference image'), new File([new Uint8Array([0xff, 0xd8, 0xff])], 'boat.jpg', { type: 'image/jpeg' }));
+      const loaded = (width: number, height: number) => {
+        const preview = screen.getByAltText('Preview of boat.jpg');
+        Object.defineProperty(preview, 'naturalWidth', { value: width, configurable: true });
+        Object.defineProperty(preview, 'naturalHeight', { value: height, configurable: true });
+        fireEvent.load(preview);
+      };
+
+      loaded(1280, 720);
+      expect(await screen.findByText('1280×720 px')).toBeTruthy();
+      expect(screen.getByText(/This image is 1280x720; the provider expects the video's size, 720x1280/)).toBeTruthy();
+      await userEvent.selectOptions(screen.getByLabelText('Size'), '1280x720');
+      expect(screen.queryByText(/the provider expects/)).toBeNull();
+    } finally {
+      Reflect.deleteProperty(URL, 'createObjectURL');
+      Reflect.deleteProperty(URL, 'revokeObjectURL');
+    }
   });
 
   it('says so when the models cannot be loaded', async () => {

@@ -173,4 +173,15 @@ describe('video page', () => {
     await renderApp(`/videos/${VIDEO_ID}`);
     expect(await screen.findByRole('heading', { name: 'Video not found' })).toBeTruthy();
   });
+
+  it('treats a link with a malformed video id as a missing video', async () => {
+    fakeApi({
+      'GET /v1/videos/video_typo': () => ({
+        status: 400,
+        body: { error: { message: "Invalid value for 'video_id'.", type: 'invalid_request_error', param: 'video_id', code: 'invalid_value' } },
+      }),
+    });
+    await renderApp('/videos/video_typo');
+    expect(await screen.findByRole('heading', { name: 'Video not found' })).toBeTruthy();
+  });
 });

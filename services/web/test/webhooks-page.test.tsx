@@ -54,6 +54,32 @@ describe('webhooks page', () => {
     expect(screen.queryByDisplayValue('whsec_the-whole-secret')).toBeNull();
   });
 
+  it('stops showing a new signing secret once its endpoint is deleted', async () => {
+    const user = userEvent.setup();
+    let endpoints: WebhookEndpointObject[] = [];
+    fakeApi({
+      'GET /v1/webhook_event_types': EVENT_TYPES,
+      'GET /v1/webhook_endpoints': () => ({ body: page(endpoints) }),
+      'POST /v1/webhook_endpoints': () => {
+        endpoints = [endpointOf()];
+        return { body: { ...endpoints[0], signing_secret: 'whsec_soon-useless' } };
+      },
+      'DELETE /v1/webhook_endpoints/we_1': () => {
+        endpoints = [];
+        return { body: { id: 'we_1', object: 'webhook_endpoint.deleted', deleted: true } };
+      },
+    });
+    await renderApp('/webhooks');
+    await user.type(await screen.findByLabelText('Endpoint URL'), 'https://hooks.example.com/sora');
+    await user.click(screen.getByRole('button', { name: 'Add endpoint' }));
+    expect(await screen.findByDisplayValue('whsec_soon-useless')).toBeTruthy();
+
+    await user.click(await screen.findByRole('button', { name: 'Delete' }));
+    await user.click(await screen.findByRole('button', { name: 'Delete endpoint' }));
+    expect(await screen.findByText('No endpoints yet')).toBeTruthy();
+    expect(screen.queryByDisplayValue('whsec_soon-useless')).toBeNull();
+  });
+
   it('lists each delivery with its attempts and redelivers one', async () => {
     const user = userEvent.setup();
     const api = fakeApi({

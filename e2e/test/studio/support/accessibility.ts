@@ -16,6 +16,9 @@ export interface AxeAudit {
   blocking: { rule: string; impact: Impact; help: string; targets: string[] }[];
   /** Every rule that found something, with its impact and how many nodes. */
   rules: { rule: string; impact: Impact | null; nodes: number }[];
+  /** Rules that passed, and rules axe could not decide (a person should look: contrast over an image, say). */
+  passed: number;
+  incomplete: string[];
 }
 
 export async function auditPage(page: Page, name: string, colorScheme: 'light' | 'dark' = 'light'): Promise<AxeAudit> {
@@ -36,12 +39,15 @@ export async function auditPage(page: Page, name: string, colorScheme: 'light' |
         targets: violation.nodes.slice(0, 3).map((node) => node.target.join(' ')),
       })),
     rules: results.violations.map((violation) => ({ rule: violation.id, impact: violation.impact ?? null, nodes: violation.nodes.length })),
+    passed: results.passes.length,
+    incomplete: results.incomplete.map((rule) => rule.id),
   };
 }
 
 export const auditSummary = (audit: AxeAudit): string => {
   const { critical, serious, moderate, minor } = audit.counts;
-  return `axe ${audit.page} @${audit.width}px ${audit.colorScheme}: critical ${critical}, serious ${serious}, moderate ${moderate}, minor ${minor}`;
+  return `axe ${audit.page} @${audit.width}px ${audit.colorScheme}: critical ${critical}, serious ${serious}, moderate ${moderate}, minor ${minor}`
+    + ` (${audit.passed} rules passed, ${audit.incomplete.length} to review)`;
 };
 
 export async function writeAxeReport(audits: AxeAudit[]): Promise<string> {

@@ -2,8 +2,10 @@
 // One browser per test file (each file runs in a worker of its own), a fresh context per flow.
 // The DOM library types the callbacks the tests run inside the page (page.evaluate, waitForFunction).
 /// <reference lib="dom" />
+import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
+/** Debian's package path (.ci/run installs it there); CHROMIUM_PATH points at another build of Chromium. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Flags that keep a headless Chromium quiet and offline but for the pages a test opens. */
@@ -18,7 +20,10 @@ export const UI_TIMEOUT_MS = 15_000;
 /** A browser flow: a stack under load, a few page loads and a render or two. */
 export const FLOW_TIMEOUT_MS = 90_000;
 
-export function launchChromium(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: install it (apt-get install --no-install-recommends chromium) or set CHROMIUM_PATH`);
+  }
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
@@ -55,3 +60,10 @@ export async function signedInPage(browser: Browser, origin: string, apiKey: str
   await signInWithKey(page, apiKey);
   return page;
 }
+
+/** Marks the document: the mark survives client-side navigation and live updates, and only a reload drops it. */
+export const markDocument = (page: Page): Promise<void> => page.evaluate(() => {
+  (window as unknown as { studioE2eMark: boolean }).studioE2eMark = true;
+});
+export const documentStillMarked = (page: Page): Promise<boolean> =>
+  page.evaluate(() => (window as unknown as { studioE2eMark?: boolean }).studioE2eMark === true);

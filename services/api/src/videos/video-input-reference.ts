@@ -22,10 +22,10 @@ export function inputReferenceKey(videoId: string): string {
 export function checkImage(upload: UploadedFile): ImageType {
   const type = sniffImageType(upload.bytes);
   if (!type) {
-    throw new InvalidRequestError(
-      `'${upload.field}' must be a JPEG, PNG or WebP image (got ${upload.declaredType || 'an unknown type'}).`,
-      { param: upload.field, code: 'invalid_image' },
-    );
+    // The declared type is only what the client claimed; saying "got image/png" of a PNG-named file reads as a contradiction.
+    const sentAs = upload.declaredType ? ` (it was sent as ${upload.declaredType})` : '';
+    const problem = upload.bytes.length === 0 ? 'is an empty file' : 'is not a JPEG, PNG or WebP image: its bytes are none of them';
+    throw new InvalidRequestError(`'${upload.field}' ${problem}${sentAs}. Send a JPEG, PNG or WebP image.`, { param: upload.field, code: 'invalid_image' });
   }
   return type;
 }

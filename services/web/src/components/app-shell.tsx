@@ -1,8 +1,9 @@
 // The frame of every signed-in page: the navigation, who is signed in, the theme switch, sign-out, and the
 // one live event stream the pages' caches are fed from.
+import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet, useNavigate, useRouteContext } from '@tanstack/react-router';
-import { useState } from 'react';
-import { useSignOut } from '../api/session.ts';
+import { useEffect, useState } from 'react';
+import { sessionEndedQuery, useSignOut } from '../api/session.ts';
 import { useLiveVideoEvents } from '../live/use-live-video-events.ts';
 import { applyTheme, preferredTheme, type Theme } from '../theme.ts';
 import { Button } from './button.tsx';
@@ -24,6 +25,11 @@ export function AppShell() {
   const signOut = useSignOut();
   const navigate = useNavigate();
   const [theme, setTheme] = useState<Theme>(preferredTheme);
+  // The session ended under us (a revoked key, expiry): the pages' 401s would only confuse, so go and sign in.
+  const ended = useQuery(sessionEndedQuery).data;
+  useEffect(() => {
+    if (ended) void navigate({ to: '/sign-in' });
+  }, [ended, navigate]);
 
   const toggleTheme = () => {
     const next = theme === 'dark' ? 'light' : 'dark';
@@ -42,7 +48,7 @@ export function AppShell() {
             <span aria-hidden="true" className="grid size-7 place-items-center rounded-lg bg-emerald-600 text-white">▶</span>
             Sora Studio
           </Link>
-          <nav aria-label="Main" className="order-last -mx-1 flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto">
+          <nav aria-label="Main" className="order-last -mx-1 flex w-full flex-wrap gap-1 sm:order-none sm:w-auto">
             {NAV.map((item) => (
               <Link key={item.to} to={item.to} className={LINK} activeProps={{ className: ACTIVE, 'aria-current': 'page' }}>
                 {item.label}
@@ -81,7 +87,8 @@ export function AppShell() {
 export function PageHeader({ title, children }: { title: string; children?: React.ReactNode }) {
   return (
     <div className="mb-6">
-      <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+      {/* A video's title is its prompt, which may hold a long unbroken token that would widen a phone's page. */}
+      <h1 className="text-2xl font-semibold tracking-tight wrap-anywhere">{title}</h1>
       {children ? <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{children}</p> : null}
     </div>
   );

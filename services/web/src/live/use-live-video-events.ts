@@ -4,6 +4,8 @@
 // a growing pause, and its opening snapshot tells the cache what ended meanwhile.
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { api } from '../api/http.ts';
+import { endSessionOnUnauthorized } from '../api/session.ts';
 import { applyLiveSnapshot, applyLiveVideo, type LiveVideo } from './video-cache.ts';
 
 export const LIVE_EVENT_TYPES = ['video.created', 'video.updated', 'video.completed', 'video.failed', 'video.cancelled', 'video.deleted'] as const;
@@ -51,6 +53,8 @@ export function useLiveVideoEvents(enabled: boolean): LiveConnection {
         }
         setConnection('connecting');
         current.close();
+        // The stream closes when the session ends (sign-out elsewhere, expiry); an EventSource cannot see the 401, so ask.
+        void api<unknown>('/v1/session').catch((error: unknown) => endSessionOnUnauthorized(queryClient, error));
         retryTimer = setTimeout(connect, retryMs);
         retryMs = Math.min(MAX_RETRY_MS, retryMs * 2);
       };

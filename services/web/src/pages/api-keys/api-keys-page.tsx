@@ -1,4 +1,5 @@
 // The signed-in user's API keys: create one (its key shown once, to copy), see them all, revoke one.
+import { useRouteContext } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { PageHeader } from '../../components/app-shell.tsx';
 import { Button } from '../../components/button.tsx';
@@ -17,6 +18,8 @@ export function ApiKeysPage() {
   const [name, setName] = useState('');
   const [created, setCreated] = useState<ApiKeyCreated | null>(null);
   const [toRevoke, setToRevoke] = useState<ApiKeyObject | null>(null);
+  const { session } = useRouteContext({ from: '/signed-in' });
+  const signedInWith = session.credential.kind === 'api_key' ? session.credential.key_prefix : null;
 
   const onCreate = (event: FormEvent) => {
     event.preventDefault();
@@ -67,6 +70,9 @@ export function ApiKeysPage() {
         <p>
           Anything using <strong>{toRevoke?.name}</strong> (<code>{toRevoke?.prefix}…</code>) stops working at once. This cannot be undone.
         </p>
+        {toRevoke && toRevoke.prefix === signedInWith ? (
+          <p className="mt-2 font-medium">You signed in to the Studio with this key: revoking it signs you out.</p>
+        ) : null}
         {revoke.error ? <p role="alert" className="mt-2 text-red-700 dark:text-red-400">{revoke.error.message}</p> : null}
       </ConfirmDialog>
     </>

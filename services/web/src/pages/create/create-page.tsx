@@ -83,7 +83,7 @@ function CreateVideoForm({ models }: { models: ModelObject[] }) {
             {model?.seconds.map((option) => <option key={option} value={option}>{option} s</option>)}
           </SelectField>
         </div>
-        <ReferenceImageField file={form.reference} onChange={(reference) => change({ reference })} disabled={busy} />
+        <ReferenceImageField file={form.reference} onChange={(reference) => change({ reference })} size={form.size} disabled={busy} />
         {create.error ? <ErrorState title="The video was not created" error={create.error} /> : null}
       </div>
       <div className="lg:col-start-2 lg:row-span-2 lg:row-start-1">

@@ -31,8 +31,9 @@ export function GalleryFilters({ search, onChange }: { search: GallerySearch; on
   if (search.model && !modelIds.includes(search.model)) modelIds.push(search.model);
   const filtered = hasFilters(search);
 
+  // On a phone the selects and dates pair up, so the first video is not a whole screen below the filters.
   return (
-    <form role="search" aria-label="Filter videos" onSubmit={(event) => event.preventDefault()} className="mb-6 grid gap-3 sm:grid-cols-2 lg:grid-cols-[2fr_1fr_1fr_1fr_1fr_auto] lg:items-end">
+    <form role="search" aria-label="Filter videos" onSubmit={(event) => event.preventDefault()} className="mb-6 grid grid-cols-2 gap-3 [&>:first-child]:col-span-2 [&>:last-child]:col-span-2 sm:[&>:first-child]:col-span-1 sm:[&>:last-child]:col-span-1 lg:grid-cols-[2fr_1fr_1fr_1fr_1fr_auto] lg:items-end">
       <TextField label="Search prompts" type="search" value={text} onChange={(event) => setText(event.currentTarget.value)} placeholder="forest, dawn…" maxLength={200} />
       <SelectField label="Status" value={search.status ?? ''} onChange={(event) => set({ status: (event.currentTarget.value || undefined) as VideoStatus | undefined })}>
         <option value="">Any status</option>

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/http.ts';
-import { useSignIn } from '../../api/session.ts';
+import { sessionEndedQuery, useSignIn } from '../../api/session.ts';
 import type { SignInMethods } from '../../api/types.ts';
 import { Button } from '../../components/button.tsx';
 import { TextField } from '../../components/field.tsx';
@@ -26,6 +26,7 @@ export function SignInPage() {
   const navigate = useNavigate();
   const { sign_in_error: oidcError } = useSearch({ from: '/sign-in' });
   const methods = useQuery({ queryKey: ['sign-in-methods'], queryFn: () => api<SignInMethods>('/v1/session/methods'), staleTime: Infinity });
+  const ended = useQuery(sessionEndedQuery).data;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -45,6 +46,11 @@ export function SignInPage() {
           Sora Studio
         </h1>
         <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">Sign in to create videos, watch them render and see what they cost.</p>
+        {ended && !oidcError ? (
+          <p role="status" className="mt-4 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+            {ended}
+          </p>
+        ) : null}
         {oidcError ? <div className="mt-4"><ErrorState title="Sign-in failed" error={new Error(OIDC_ERRORS[oidcError] ?? 'Sign-in did not complete.')} /></div> : null}
         <form onSubmit={submit} className="mt-6 space-y-4" noValidate>
           <TextField
@@ -54,7 +60,7 @@ export function SignInPage() {
             spellCheck={false}
             value={apiKey}
             onChange={(event) => setApiKey(event.target.value)}
-            hint="Starts with sk-. It is exchanged for a session cookie and not kept in this browser."
+            hint="Starts with sk_. It is exchanged for a session cookie and not kept in this browser."
             required
           />
           {signIn.error ? <ErrorState title="Could not sign in" error={signIn.error} /> : null}

@@ -9,9 +9,14 @@ export const SERIES = {
   reserved: { key: 'reserved_micros', label: 'Reserved', color: '#f59e0b' },
 } as const;
 
-/** Whole dollars on an axis: cents would crowd the ticks. */
+/**
+ * An axis tick: whole dollars when the tick is one, else cents, since a small month's ticks ($0.30, $0.60…)
+ * rounded to dollars would read $0, $1, $1 and put the top of the scale below the tallest bar.
+ */
 export function axisMoney(micros: number): string {
-  return `$${Math.round(micros / 1_000_000).toLocaleString('en-US')}`;
+  const dollars = micros / 1_000_000;
+  const cents = Number.isInteger(dollars) ? 0 : 2;
+  return `$${dollars.toLocaleString('en-US', { minimumFractionDigits: cents, maximumFractionDigits: cents })}`;
 }
 
 export function MoneyTooltip({ active, payload, label }: Partial<TooltipContentProps>) {

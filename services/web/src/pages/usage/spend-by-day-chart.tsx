@@ -11,6 +11,8 @@ function summaryOf(days: DailySpend[]): string {
   return `Spend on ${spent.length} of ${days.length} days; the most on ${top.date}: ${formatMicros(top.settled_micros + top.reserved_micros)}.`;
 }
 
+const MAX_BAR_PX = 48;
+
 export function SpendByDayChart({ days }: { days: DailySpend[] }) {
   return (
     <ChartFigure title="Spend by day" summary={summaryOf(days)}>
@@ -21,8 +23,9 @@ export function SpendByDayChart({ days }: { days: DailySpend[] }) {
           <XAxis dataKey="date" tickFormatter={(date: string) => date.slice(8)} tick={{ fill: 'currentColor', fontSize: 12 }} stroke="currentColor" strokeOpacity={0.3} />
           <YAxis tickFormatter={axisMoney} tick={{ fill: 'currentColor', fontSize: 12 }} stroke="currentColor" strokeOpacity={0.3} width={56} />
           <Tooltip content={MoneyTooltip} cursor={{ fill: 'currentColor', fillOpacity: 0.08 }} />
-          <Bar dataKey={SERIES.settled.key} name={SERIES.settled.label} stackId="spend" fill={SERIES.settled.color} />
-          <Bar dataKey={SERIES.reserved.key} name={SERIES.reserved.label} stackId="spend" fill={SERIES.reserved.color} radius={[3, 3, 0, 0]} />
+          {/* Early in a month there are few days: capped bars, not one slab across the chart. */}
+          <Bar dataKey={SERIES.settled.key} name={SERIES.settled.label} stackId="spend" fill={SERIES.settled.color} maxBarSize={MAX_BAR_PX} />
+          <Bar dataKey={SERIES.reserved.key} name={SERIES.reserved.label} stackId="spend" fill={SERIES.reserved.color} radius={[3, 3, 0, 0]} maxBarSize={MAX_BAR_PX} />
         </BarChart>
       </div>
       <ChartTable caption="Spend by day" firstColumn="Day" rows={days.map((day) => ({ ...day, label: day.date }))} />

@@ -106,7 +106,9 @@ export function VideoPage() {
 
   if (video.isPending) return <LoadingState label="Loading the video…" />;
   if (video.isError) {
-    if (video.error instanceof ApiError && video.error.status === 404) {
+    // A mistyped or truncated link is refused as an invalid id (400): for the reader it is the same missing video.
+    const missing = video.error instanceof ApiError && (video.error.status === 404 || (video.error.status === 400 && video.error.param === 'video_id'));
+    if (missing) {
       return (
         <>
           <PageHeader title="Video not found" />

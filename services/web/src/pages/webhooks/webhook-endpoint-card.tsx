@@ -13,9 +13,11 @@ import { useDeleteWebhookEndpoint, useRotateWebhookSecret, useSendTestEvent } fr
 interface Props {
   endpoint: WebhookEndpointObject;
   onSecret: (endpoint: WebhookEndpointWithSecret) => void;
+  /** After a delete: a secret still shown for this endpoint signs nothing any more. */
+  onDeleted: (endpointId: string) => void;
 }
 
-export function WebhookEndpointCard({ endpoint, onSecret }: Props) {
+export function WebhookEndpointCard({ endpoint, onSecret, onDeleted }: Props) {
   const [testType, setTestType] = useState(endpoint.event_types[0] ?? 'video.completed');
   const [showDeliveries, setShowDeliveries] = useState(false);
   const [editing, setEditing] = useState(false);
@@ -85,7 +87,12 @@ export function WebhookEndpointCard({ endpoint, onSecret }: Props) {
         confirmLabel="Delete endpoint"
         pending={remove.isPending}
         onClose={() => setConfirm(null)}
-        onConfirm={() => remove.mutate(endpoint.id, { onSuccess: () => setConfirm(null) })}
+        onConfirm={() => remove.mutate(endpoint.id, {
+          onSuccess: () => {
+            setConfirm(null);
+            onDeleted(endpoint.id);
+          },
+        })}
       >
         <p>It receives nothing from now on and its secrets stop signing. Its delivery log is kept.</p>
         {remove.error ? <p role="alert" className="mt-2 text-red-700 dark:text-red-400">{remove.error.message}</p> : null}

@@ -12,6 +12,7 @@ import { useWebhookEndpoints } from './webhook-queries.ts';
 export function WebhooksPage() {
   const endpoints = useWebhookEndpoints();
   const [secret, setSecret] = useState<WebhookEndpointWithSecret | null>(null);
+  const forgetSecretOf = (endpointId: string) => setSecret((shown) => (shown?.id === endpointId ? null : shown));
 
   return (
     <>
@@ -27,7 +28,7 @@ export function WebhooksPage() {
           {endpoints.data && endpoints.data.data.length === 0 ? <EmptyState title="No endpoints yet">Add one above to receive events.</EmptyState> : null}
           {endpoints.data && endpoints.data.data.length > 0 ? (
             <ul className="space-y-4">
-              {endpoints.data.data.map((endpoint) => <WebhookEndpointCard key={endpoint.id} endpoint={endpoint} onSecret={setSecret} />)}
+              {endpoints.data.data.map((endpoint) => <WebhookEndpointCard key={endpoint.id} endpoint={endpoint} onSecret={setSecret} onDeleted={forgetSecretOf} />)}
             </ul>
           ) : null}
         </section>
