@@ -33,6 +33,7 @@ import { createIdempotencyService } from './idempotency/idempotency.service.ts';
 import { adminAuthPlugin } from './plugins/admin-auth.ts';
 import { apiKeyAuthPlugin } from './plugins/auth.ts';
 import { bullBoardPlugin } from './plugins/bull-board.ts';
+import { jsonCompressionPlugin } from './plugins/compression.ts';
 import { errorHandlerPlugin, sendError } from './plugins/error-handler.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { requestIdOf, requestIdPlugin } from './plugins/request-id.ts';
@@ -152,7 +153,9 @@ export function buildApp(deps: AppDeps) {
     });
   }
 
+  // JSON answers over 1 KB are compressed in /v1 and /admin only (plugins/compression.ts says what is left out and why).
   app.register(async (v1) => {
+    await v1.register(jsonCompressionPlugin);
     await v1.register(multipartPlugin);
     await v1.register(apiKeyAuthPlugin, { authenticate, sessions, cookies });
     await v1.register(sessionRoutes, { sessions, cookies });
@@ -178,6 +181,7 @@ export function buildApp(deps: AppDeps) {
   if (storage instanceof LocalStorage) app.register(signedFileRoutes, { files: createSignedFileService({ db, storage }) });
 
   app.register(async (admin) => {
+    await admin.register(jsonCompressionPlugin);
     await admin.register(adminAuthPlugin, { adminApiKey: config.ADMIN_API_KEY, authenticate, sessions, cookies });
     await admin.register(userRoutes, { users: createUserService({ db, defaultBudgets: defaultBudgetLimits(config) }) });
     await admin.register(adminApiKeyRoutes, { apiKeys });
