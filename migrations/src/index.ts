@@ -7,6 +7,7 @@ import * as videoStalls from './0003_video_stalls.ts';
 import * as webhooks from './0004_webhooks.ts';
 import * as assetLifecycle from './0005_asset_lifecycle.ts';
 import * as sessions from './0006_sessions.ts';
+import * as adminUserVideoIndex from './0007_admin_user_video_index.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '0004_webhooks': webhooks,
   '0005_asset_lifecycle': assetLifecycle,
   '0006_sessions': sessions,
+  '0007_admin_user_video_index': adminUserVideoIndex,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- runs before any typed view exists

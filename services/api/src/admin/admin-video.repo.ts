@@ -1,13 +1,19 @@
 // The admin's video queries: across every user, deleted ones included (their money still counts).
 import { isUnfinishedVideo, VIDEO_STATUSES, type Db, type ListAdminVideosQuery, type Video, type VideoStatus } from '@sora-studio/shared';
-import { afterCursor } from '../pagination.ts';
+import { afterCursor, ownedByInUserOrder } from '../pagination.ts';
 
-/** One page plus one row (for `has_more`), keyset on the time-ordered id. */
+/**
+ * One page plus one row (for `has_more`), keyset on the time-ordered id. With a user: that user's rows through
+ * videos_user_all_idx (it includes deleted rows), asked for with ownedByInUserOrder so the primary key cannot
+ * offer the order and win for a user with many old videos.
+ */
 export async function listAllVideos(db: Db, query: ListAdminVideosQuery): Promise<Video[]> {
-  let select = db.selectFrom('videos').selectAll().orderBy('id', query.order).limit(query.limit + 1);
+  let select = query.user_id
+    ? db.selectFrom('videos').selectAll().where(ownedByInUserOrder(query.user_id)).orderBy('userId', query.order)
+    : db.selectFrom('videos').selectAll();
+  select = select.orderBy('id', query.order).limit(query.limit + 1);
   if (query.after) select = select.where('id', afterCursor(query.order), query.after);
   if (query.status) select = select.where('status', '=', query.status);
-  if (query.user_id) select = select.where('userId', '=', query.user_id);
   // Stalled means marked and still unfinished; a video that ended is no longer anyone's worry.
   if (query.stalled === true) select = select.where('stalledAt', 'is not', null).where(isUnfinishedVideo);
   if (query.stalled === false) select = select.where((eb) => eb.or([eb('stalledAt', 'is', null), eb.not(isUnfinishedVideo(eb))]));

@@ -2,7 +2,7 @@
 // video and a deleted one look the same: not there. Also the create's upload bookkeeping (storage_uploads).
 import { sql, type Transaction } from 'kysely';
 import type { Database, Db, ListVideosQuery, Video, VideoAsset, VideoVariant } from '@sora-studio/shared';
-import { afterCursor } from '../pagination.ts';
+import { afterCursor, ownedByInUserOrder } from '../pagination.ts';
 import { searchQueryText } from './video-search.ts';
 
 export async function findOwnedVideo(db: Db, userId: string, videoId: string): Promise<Video | undefined> {
@@ -13,11 +13,12 @@ export async function findOwnedVideo(db: Db, userId: string, videoId: string): P
     .executeTakeFirst();
 }
 
-/** One page plus one row (for `has_more`), keyset on the time-ordered id. */
+/** One page plus one row (for `has_more`), keyset on the time-ordered id, on the user's indexes (see ownedByInUserOrder). */
 export async function listOwnedVideos(db: Db, userId: string, query: ListVideosQuery): Promise<Video[]> {
   let select = db.selectFrom('videos').selectAll()
-    .where('userId', '=', userId)
+    .where(ownedByInUserOrder(userId))
     .where('deletedAt', 'is', null)
+    .orderBy('userId', query.order)
     .orderBy('id', query.order)
     .limit(query.limit + 1);
   if (query.after) select = select.where('id', afterCursor(query.order), query.after);
