@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@sora-studio/testkit';
 import { residentBytes, sampleResidentBytes } from './support/process-rss.ts';
 
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
@@ -49,6 +50,11 @@ describe('asset_bytes memory', () => {
     });
     const { id } = (await created.json()) as { id: string };
     const content = `${baseUrl}/videos/${id}/content`;
+    // The render is 10 ms, but on a loaded machine the first download can still come before it ends (a 400).
+    await waitFor(async () => {
+      const video = (await (await fetch(`${baseUrl}/videos/${id}`, { headers: auth })).json()) as { status: string };
+      return video.status === 'completed';
+    }, { what: 'the video to complete' });
     // A first, small download renders and caches the MP4 (a one-off ~40 MB of frames, whatever asset_bytes says) and
     // warms the route up, so what is measured is what streaming the padding costs.
     const warm = await fetch(content, { headers: { ...auth, 'x-emulator-fault': 'asset_bytes=2000000' } });
