@@ -1,6 +1,6 @@
 // Every Studio page in Chromium against the real stack, with something on it: axe-core at 1280 px and at 390 px
 // (no serious or critical violation; all counts go to e2e/artifacts/axe-report.json), no sideways scrolling at
-// 390 px, one page in the dark theme too, and a screenshot of each (STUDIO_SCREENSHOTS_DIR; docs/screenshots
+// 390 px, every signed-in page in the dark theme too, and a screenshot of each (STUDIO_SCREENSHOTS_DIR; docs/screenshots
 // holds the ones the user guide shows).
 import { startWebhookReceiver, waitFor, type WebhookReceiver } from '@sora-studio/testkit';
 import type { Browser, Page } from 'playwright-core';
@@ -155,15 +155,28 @@ describe('every Studio page is accessible, fits 390 px, and has a screenshot', {
     await checkPage(page, 'admin', 'Admin', (p) => p.getByRole('button', { name: 'Ada Admin' }).waitFor());
   });
 
-  it('Gallery in the dark theme', async () => {
+  it('every signed-in page in the dark theme', async () => {
     const dark = await signedInPage(browser, stack.origin, stack.admin.apiKey, { ...WIDE, colorScheme: 'dark' });
-    await goTo(dark, '/gallery');
-    await settled(dark, 'Gallery', (p) => p.getByText(/Aurora borealis/).first().waitFor());
-    expect(await dark.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
-    await saveScreenshot(dark, 'gallery-dark');
-    const audit = await auditPage(dark, 'gallery', 'dark');
-    audits.push(audit);
-    expect(audit.blocking).toEqual([]);
+    const pages: [path: string, name: string, heading: string, content?: (target: Page) => Promise<unknown>][] = [
+      ['/create', 'create', 'Create'],
+      ['/gallery', 'gallery', 'Gallery', (p) => p.getByText(/Aurora borealis/).first().waitFor()],
+      [`/videos/${videoId}`, 'video', 'Aurora borealis over a snowy pine forest, slow time-lapse'],
+      ['/usage', 'usage', 'Usage'],
+      ['/webhooks', 'webhooks', 'Webhooks', (p) => p.getByText('Render notifications').first().waitFor()],
+      ['/api-keys', 'api-keys', 'API keys', (p) => p.getByText('CI pipeline').first().waitFor()],
+      ['/admin', 'admin', 'Admin', (p) => p.getByRole('button', { name: 'Ada Admin' }).waitFor()],
+    ];
+    const blocking: Record<string, unknown[]> = {};
+    for (const [path, name, heading, content] of pages) {
+      await goTo(dark, path);
+      await settled(dark, heading, content);
+      expect(await dark.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
+      if (name === 'gallery') await saveScreenshot(dark, 'gallery-dark');
+      const audit = await auditPage(dark, name, 'dark');
+      audits.push(audit);
+      blocking[name] = audit.blocking;
+    }
+    expect(blocking).toEqual(Object.fromEntries(pages.map(([, name]) => [name, []])));
     await dark.context().close();
   });
 });
