@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { NotFoundError } from '@sora-studio/shared';
 import { toAppError } from '../errors/to-app-error.ts';
+import { lingerOnClose } from '../http/lingering-close.ts';
 import { setSecurityHeaders } from './security-headers.ts';
 
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -16,6 +17,8 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   } else {
     request.log.info({ status: appError.status, code: appError.code, param: appError.param }, appError.message);
   }
+  // A body refused before it was read to its end: close without a reset that could drop this answer.
+  if (appError.headers.connection === 'close' && !request.raw.complete) lingerOnClose(request.raw.socket);
   // Set here too: errors raised before the onRequest hooks (a malformed URL) still carry the id and headers.
   setSecurityHeaders(reply);
   return reply.code(appError.status).header('x-request-id', request.id).headers(appError.headers).type('application/json').send(appError.toBody());
