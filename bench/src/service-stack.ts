@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { BENCH_EMULATOR_ENV, BENCH_ENV } from './bench-settings.ts';
 import { spawnEmulator } from './emulator-process.ts';
 import { startServiceProcess, type ServiceProcess } from './service-process.ts';
+import { withTeardown } from './teardown.ts';
 
 const API_SERVER = fileURLToPath(new URL('../../services/api/src/server.ts', import.meta.url));
 const WORKER_MAIN = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
@@ -26,21 +27,11 @@ export interface ServiceStack {
 }
 
 export async function withServiceStack<T>(options: { workers: boolean }, run: (stack: ServiceStack) => Promise<T>): Promise<T> {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  const stop = async (): Promise<void> => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error('cleanup failed:', error));
-    cleanups.length = 0;
-  };
-  const interrupted = (): void => {
-    console.error('interrupted: stopping the stack, removing the bench database and Redis keys');
-    void stop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  try {
+  return withTeardown('stopping the stack, removing the bench database and Redis keys', async (defer) => {
     const emulator = await spawnEmulator(BENCH_EMULATOR_ENV);
-    cleanups.push(() => emulator.close());
+    defer(() => emulator.close());
     const environment = await createTestEnvironment('bench');
-    cleanups.push(() => environment.close());
+    defer(() => environment.close());
 
     const { config } = environment;
     const env: NodeJS.ProcessEnv = {
@@ -55,12 +46,12 @@ export async function withServiceStack<T>(options: { workers: boolean }, run: (s
       API_PORT: '0',
     };
     const api = await startServiceProcess('api', API_SERVER, env, (entry) => LISTENING.test(entry.msg ?? ''));
-    cleanups.push(() => api.stop());
+    defer(() => api.stop());
     const worker = options.workers
       ? await startServiceProcess('worker', WORKER_MAIN, env, (entry) => entry.msg === 'worker started')
       : undefined;
-    if (worker) cleanups.push(() => worker.stop());
-    return await run({
+    if (worker) defer(() => worker.stop());
+    return run({
       environment,
       db: environment.testDb.db,
       emulator,
@@ -69,8 +60,5 @@ export async function withServiceStack<T>(options: { workers: boolean }, run: (s
       worker,
       workerConcurrency: Number(worker?.readyLine.concurrency ?? 0),
     });
-  } finally {
-    process.off('SIGINT', interrupted);
-    await stop();
-  }
+  });
 }

@@ -8,6 +8,7 @@ import { BENCH_EMULATOR_ENV, BENCH_ENV } from './bench-settings.ts';
 import { liftUserLimits } from './bench-user.ts';
 import { spawnEmulator } from './emulator-process.ts';
 import { startServiceProcess, type ServiceProcess } from './service-process.ts';
+import { withTeardown } from './teardown.ts';
 
 const API_SERVER = fileURLToPath(new URL('../../services/api/src/server.ts', import.meta.url));
 const WORKER_MAIN = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
@@ -25,25 +26,15 @@ export interface StorageStack {
 }
 
 export async function withStorageStack<T>(run: (stack: StorageStack) => Promise<T>): Promise<T> {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  const stop = async (): Promise<void> => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error('cleanup failed:', error));
-    cleanups.length = 0;
-  };
-  const interrupted = (): void => {
-    console.error('interrupted: stopping the stack, removing the bench database, Redis keys and objects');
-    void stop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  try {
+  return withTeardown('stopping the stack, removing the bench database, Redis keys and objects', async (defer) => {
     const objectsDir = await createTempDir('bench-s3');
-    cleanups.push(() => objectsDir.remove());
+    defer(() => objectsDir.remove());
     const s3 = await startS3ServerProcess({ label: 'bench-storage', storageDir: objectsDir.path });
-    cleanups.push(() => s3.stop());
+    defer(() => s3.stop());
     const emulator = await spawnEmulator(BENCH_EMULATOR_ENV);
-    cleanups.push(() => emulator.close());
+    defer(() => emulator.close());
     const environment = await createTestEnvironment('bench_storage');
-    cleanups.push(() => environment.close());
+    defer(() => environment.close());
     const user = await createUserWithKey(environment.testDb.db);
     await liftUserLimits(environment.testDb.db, user.id);
 
@@ -64,13 +55,10 @@ export async function withStorageStack<T>(run: (stack: StorageStack) => Promise<
       MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
     };
     const api = await startServiceProcess('api', API_SERVER, { ...env, LOG_LEVEL: 'info' }, (entry) => LISTENING.test(entry.msg ?? ''));
-    cleanups.push(() => api.stop());
+    defer(() => api.stop());
     const worker = await startServiceProcess('worker', WORKER_MAIN, { ...env, LOG_LEVEL: 'info' }, (entry) => entry.msg === 'worker started');
-    cleanups.push(() => worker.stop());
-    return await run({ s3, emulator, environment, api, apiOrigin: LISTENING.exec(api.readyLine.msg ?? '')?.[1] ?? '', worker, user });
-  } finally {
-    process.off('SIGINT', interrupted);
-    await stop();
-  }
+    defer(() => worker.stop());
+    return run({ s3, emulator, environment, api, apiOrigin: LISTENING.exec(api.readyLine.msg ?? '')?.[1] ?? '', worker, user });
+  });
 }
 
