@@ -64,7 +64,9 @@ COPY --from=build-web /app/services/web/dist ./services/web/dist
 USER node
 ENV API_HOST=0.0.0.0 API_PORT=3000 STORAGE_DIR=/data/storage
 EXPOSE 3000
-CMD ["node", "services/api/src/server.ts"]
+# The API's node flags, as in services/api/src/node-flags.ts (why: there; scripts/test/api-node-flags.test.ts keeps
+# this line equal to it): a 16 MiB young generation keeps the API's RSS under load near 230 MB instead of 300+.
+CMD ["node", "--max-semi-space-size=16", "services/api/src/server.ts"]
 
 FROM runtime AS worker
 COPY --from=install-worker /app/package.json ./

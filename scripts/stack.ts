@@ -4,6 +4,7 @@
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@sora-studio/shared';
+import { API_NODE_FLAGS } from '../services/api/src/node-flags.ts';
 import { ensureWebBuild } from '../services/web/scripts/ensure-build.ts';
 import { renderBanner } from './stack/banner.ts';
 import { describeDatabase, prepareDatabase } from './stack/database.ts';
@@ -96,7 +97,7 @@ await exitOnFailure(async () => {
       // Any HTTP answer means it listens (a 401 included); the worker needs nothing more.
       await waitForHttp(`${plan.emulator.origin}/`, 'The emulator', { ready: () => true, timeoutMs: READY_TIMEOUT_MS, signal: group.stopping });
     }
-    group.start({ name: 'api', entry: 'services/api/src/server.ts', env: env.api });
+    group.start({ name: 'api', entry: 'services/api/src/server.ts', env: env.api, nodeFlags: API_NODE_FLAGS });
     group.start({ name: 'worker', entry: 'services/worker/src/main.ts', env: env.worker });
     await waitForHttp(`${plan.apiOrigin}/ready`, 'The API', { timeoutMs: READY_TIMEOUT_MS, signal: group.stopping });
 

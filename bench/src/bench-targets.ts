@@ -10,6 +10,10 @@ export interface TargetCheck {
 }
 
 const MB = 1024 * 1024;
+/** What a backlog waiting for its slots may add to the idle stack's transactions per second. */
+const SLOT_WAIT_EXTRA_TPS = 1;
+/** What one video's first claim may read: its row, its owner's cap and the videos in flight, never the backlog. */
+const SLOT_CLAIM_ROWS = 100;
 const percent = (ratio: number) => `${(ratio * 100).toFixed(ratio < 0.1 ? 2 : 0)}%`;
 
 function check(text: string, conditions: [ok: boolean, miss: string][]): TargetCheck {
@@ -33,8 +37,9 @@ export function ratiosOf(figures: Omit<BenchFigures, 'ratios'>): BenchRatios {
   };
 }
 
-export function checkTargets(figures: BenchFigures): Record<'submit' | 'submitSingleUser' | 'statusRead' | 'endToEnd' | 'apiRss', TargetCheck> {
-  const { submit, submitSingleUser, statusRead, endToEnd, ratios } = figures;
+export function checkTargets(figures: BenchFigures): Record<'submit' | 'submitSingleUser' | 'statusRead' | 'endToEnd' | 'providerCalls' | 'slotWait' | 'apiRss', TargetCheck> {
+  const { submit, submitSingleUser, statusRead, endToEnd, slotWait, ratios } = figures;
+  const waitingExtraTps = slotWait.transactionsPerSecond - slotWait.baselineTransactionsPerSecond;
   return {
     submit: check('≥ 50%, p99 ≤ 25 ms, 0 non-2xx', [
       [ratios.submit >= 0.5, percent(ratios.submit)],
@@ -53,6 +58,17 @@ export function checkTargets(figures: BenchFigures): Record<'submit' | 'submitSi
     endToEnd: check('≥ 300 videos/s', [
       [endToEnd.videosPerSecond >= 300, `${endToEnd.videosPerSecond.toFixed(1)} videos/s`],
       [endToEnd.failed === 0, `${endToEnd.failed} not completed`],
+    ]),
+    providerCalls: check(`1 create, polls ≤ ⌈log2(${endToEnd.renderMs / 1000} s / ${endToEnd.firstPollMs / 1000} s)⌉ + 2 = ${endToEnd.pollBound}`, [
+      [endToEnd.createsPerVideo.max === 1 && endToEnd.createsPerVideo.mean === 1, `creates max ${endToEnd.createsPerVideo.max}, mean ${endToEnd.createsPerVideo.mean.toFixed(2)}`],
+      [endToEnd.pollsPerVideo.max <= endToEnd.pollBound, `polls max ${endToEnd.pollsPerVideo.max}`],
+    ]),
+    // O(1) per interval: the backlog's own work is a handful of transactions a second (its safety nets and the
+    // cap's polls), whatever its size; a re-check per waiting video, or a scan of the backlog per check, is not.
+    slotWait: check(`≤ ${SLOT_WAIT_EXTRA_TPS} transaction/s over idle, ≤ ${SLOT_CLAIM_ROWS} rows read per claim, worker RSS flat within 50 MB`, [
+      [waitingExtraTps <= SLOT_WAIT_EXTRA_TPS, `${waitingExtraTps.toFixed(1)} transactions/s over idle`],
+      [slotWait.settleRowsReadPerVideo <= SLOT_CLAIM_ROWS, `${Math.round(slotWait.settleRowsReadPerVideo)} rows read per claim`],
+      [Math.abs(slotWait.workerRssGrowthBytes) <= 50 * MB, `worker RSS ${Math.round(slotWait.workerRssGrowthBytes / MB)} MB`],
     ]),
     apiRss: check('< 300 MB', [[submit.apiPeakRssBytes < 300 * MB, `${Math.round(submit.apiPeakRssBytes / MB)} MB`]]),
   };

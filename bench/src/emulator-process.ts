@@ -6,11 +6,12 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { EmulatorStatsSnapshot, RunningEmulator } from '@sora-studio/emulator';
+import { benchNodeFlags } from './service-process.ts';
 
 const SERVER = join(dirname(fileURLToPath(import.meta.resolve('@sora-studio/emulator'))), 'server.ts');
 
 export async function spawnEmulator(env: Record<string, string>): Promise<RunningEmulator> {
-  const child = spawn(process.execPath, [SERVER], {
+  const child = spawn(process.execPath, [...benchNodeFlags('emulator'), SERVER], {
     env: { ...process.env, EMULATOR_HOST: '127.0.0.1', EMULATOR_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

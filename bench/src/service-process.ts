@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { API_NODE_FLAGS } from '../../services/api/src/node-flags.ts';
 
 export interface LogEntry {
   msg?: string;
@@ -29,8 +30,20 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/** The flags a service runs with in production, so the bench measures what is deployed (RSS above all). */
+const SERVICE_NODE_FLAGS: Record<string, readonly string[]> = { api: API_NODE_FLAGS };
+
+/**
+ * Extra node flags for a service, for profiling a phase: BENCH_NODE_FLAGS applies to every service, and
+ * BENCH_NODE_FLAGS_<NAME> (e.g. BENCH_NODE_FLAGS_WORKER="--cpu-prof --cpu-prof-dir=/tmp/prof") to one alone.
+ */
+export function benchNodeFlags(name: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const flags = `${env.BENCH_NODE_FLAGS ?? ''} ${env[`BENCH_NODE_FLAGS_${name.toUpperCase()}`] ?? ''}`;
+  return flags.split(/\s+/).filter(Boolean);
+}
+
 export async function startServiceProcess(name: string, script: string, env: NodeJS.ProcessEnv, ready: (entry: LogEntry) => boolean, readyTimeoutMs = 60_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(SERVICE_NODE_FLAGS[name] ?? []), ...benchNodeFlags(name), script], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   running.add(child);
   const exited = once(child, 'exit').then(([code, signal]) => {
     running.delete(child);

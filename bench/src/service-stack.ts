@@ -5,7 +5,7 @@ import type { RunningEmulator } from '@sora-studio/emulator';
 import type { Db } from '@sora-studio/shared';
 import { createTestEnvironment, type TestEnvironment } from '@sora-studio/testkit';
 import { fileURLToPath } from 'node:url';
-import { BENCH_EMULATOR_ENV, BENCH_ENV } from './bench-settings.ts';
+import { BENCH_EMULATOR_ENV, BENCH_ENV, BENCH_WORKER_ENV } from './bench-settings.ts';
 import { spawnEmulator } from './emulator-process.ts';
 import { startServiceProcess, type ServiceProcess } from './service-process.ts';
 import { withTeardown } from './teardown.ts';
@@ -24,6 +24,8 @@ export interface ServiceStack {
   apiOrigin: string;
   worker?: ServiceProcess;
   workerConcurrency: number;
+  /** The worker's provider lane (PROVIDER_REQUESTS_PER_SECOND); 0 without a worker. */
+  providerRequestsPerSecond: number;
 }
 
 export async function withServiceStack<T>(options: { workers: boolean }, run: (stack: ServiceStack) => Promise<T>): Promise<T> {
@@ -48,7 +50,7 @@ export async function withServiceStack<T>(options: { workers: boolean }, run: (s
     const api = await startServiceProcess('api', API_SERVER, env, (entry) => LISTENING.test(entry.msg ?? ''));
     defer(() => api.stop());
     const worker = options.workers
-      ? await startServiceProcess('worker', WORKER_MAIN, env, (entry) => entry.msg === 'worker started')
+      ? await startServiceProcess('worker', WORKER_MAIN, { ...env, ...BENCH_WORKER_ENV }, (entry) => entry.msg === 'worker started')
       : undefined;
     if (worker) defer(() => worker.stop());
     return run({
@@ -59,6 +61,7 @@ export async function withServiceStack<T>(options: { workers: boolean }, run: (s
       apiOrigin: LISTENING.exec(api.readyLine.msg ?? '')?.[1] ?? '',
       worker,
       workerConcurrency: Number(worker?.readyLine.concurrency ?? 0),
+      providerRequestsPerSecond: worker ? Number(BENCH_WORKER_ENV.PROVIDER_REQUESTS_PER_SECOND) : 0,
     });
   });
 }

@@ -12,6 +12,7 @@ import { createBenchUsers } from './bench-user.ts';
 import { measureEndToEnd } from './end-to-end.ts';
 import { waitForQuietMachine } from './machine-load.ts';
 import { withServiceStack } from './service-stack.ts';
+import { runSlotWaitPhase } from './slot-wait.ts';
 import { measureStatusRead } from './status-read.ts';
 import { measureSubmitLoad } from './submit-load.ts';
 
@@ -36,12 +37,14 @@ const { submit, submitSingleUser } = await withServiceStack({ workers: false }, 
 });
 
 const { endToEnd, statusRead } = await withServiceStack({ workers: true }, async (stack) => {
-  const [user] = await createBenchUsers(stack.db, 1);
-  console.log('end to end (API, worker, emulator)…');
-  const e2e = await measureEndToEnd(stack, user!);
+  const users = await createBenchUsers(stack.db, BENCH_SETTINGS.endToEndUsers);
+  console.log(`end to end (API, worker, emulator), ${BENCH_SETTINGS.endToEndVideos} videos…`);
+  const e2e = await measureEndToEnd(stack, users);
   console.log('status read of one video…');
-  return { endToEnd: e2e, statusRead: await measureStatusRead(stack, user!) };
+  return { endToEnd: e2e, statusRead: await measureStatusRead(stack, users[0]!) };
 });
+
+const slotWait = await runSlotWaitPhase();
 
 const measured = {
   machine: { ...quiet, cpus: cpus().length, loadAtEnd: loadavg()[0]! },
@@ -49,6 +52,7 @@ const measured = {
   submitSingleUser,
   statusRead,
   endToEnd,
+  slotWait,
   anchors: {
     pgbenchSubmitTps: pgbench.transactionsPerSecond,
     fastifyRedisGetPerSecond: fastifyRedis.requestsPerSecond,

@@ -22,7 +22,7 @@ describe('request logs', () => {
     expect(new Set(aboutVideo.map((line) => line.service))).toEqual(new Set(['api', 'worker']));
 
     const ofRequest = stack.logs.filter((line) => line.requestId === requestId).map((line) => `${String(line.service)}: ${String(line.msg)}`);
-    expect(ofRequest[0]).toBe('api: incoming request');
+    expect(ofRequest[0]).toBe('api: video queued');
     expect(ofRequest).toEqual(expect.arrayContaining(['api: video queued', 'worker: submitted', 'worker: completed']));
   });
 });

@@ -8,6 +8,7 @@ import * as webhooks from './0004_webhooks.ts';
 import * as assetLifecycle from './0005_asset_lifecycle.ts';
 import * as sessions from './0006_sessions.ts';
 import * as adminUserVideoIndex from './0007_admin_user_video_index.ts';
+import * as inFlightIndex from './0008_in_flight_index.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0005_asset_lifecycle': assetLifecycle,
   '0006_sessions': sessions,
   '0007_admin_user_video_index': adminUserVideoIndex,
+  '0008_in_flight_index': inFlightIndex,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- runs before any typed view exists

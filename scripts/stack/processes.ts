@@ -13,6 +13,8 @@ export interface ServiceSpec {
   /** Path of the entry file, relative to the repository root. */
   entry: string;
   env: NodeJS.ProcessEnv;
+  /** Flags for node itself, before the entry (the API's V8 settings, services/api/src/node-flags.ts). */
+  nodeFlags?: readonly string[];
 }
 
 export interface ServiceExit {
@@ -40,7 +42,7 @@ const STOP_GRACE_MS = 10_000;
 const LIFELINE_STOP_MS = LIFELINE_GRACE_MS + 1_000;
 
 function startService(spec: ServiceSpec, cwd: string): RunningService {
-  const child = spawn(process.execPath, [spec.entry], {
+  const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), spec.entry], {
     cwd,
     env: { ...spec.env, SORA_PARENT_LIFELINE: 'stdin' },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempDir, createTestDatabase, createTestRedis, waitFor, type TempDir, type TestDatabase, type TestRedis } from '@sora-studio/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { API_NODE_FLAGS } from '../../services/api/src/node-flags.ts';
 import { childrenOf, commandLine, freePort, isGone, killIfRunning, startRunner, type RunnerProcess } from './support/runner-process.ts';
 
 const SERVICE_ENTRIES = ['services/emulator/src/server.ts', 'services/api/src/server.ts', 'services/worker/src/main.ts'];
@@ -63,6 +64,8 @@ async function servicesUnder(parent: number): Promise<number[]> {
   }, { timeoutMs: 5_000, what: `${SERVICE_ENTRIES.length} services under pid ${parent}` });
   const commands = pids.map(commandLine);
   for (const entry of SERVICE_ENTRIES) expect(commands.some((command) => command.includes(entry)), entry).toBe(true);
+  // The API runs with its V8 flags under `npm start` as in production (services/api/src/node-flags.ts).
+  expect(commands.find((command) => command.includes('services/api/src/server.ts'))).toContain(`${API_NODE_FLAGS.join(' ')} services/api/src/server.ts`);
   for (const pid of pids) started.add(pid);
   return pids;
 }

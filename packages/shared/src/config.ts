@@ -90,7 +90,9 @@ export const ConfigSchema = z.object({
   /** First retry delay of a step; later ones double, jittered, up to RETRY_MAX_DELAY_MS. */
   RETRY_BASE_DELAY_MS: positiveMs.default(1_000),
   RETRY_MAX_DELAY_MS: positiveMs.default(60_000),
+  /** The wait after submit before the first poll; then the waits double, aimed at the estimated finish (pipeline-timing.ts). */
   POLL_INTERVAL_MS: positiveMs.default(2_000),
+  /** How often a stalled video is polled. Not a cap on the back-off: one would make long renders cost polls in proportion to their length. */
   POLL_MAX_INTERVAL_MS: positiveMs.default(30_000),
   /** A provider video whose status and progress stay the same for longer than this is marked stalled. */
   VIDEO_STALL_AFTER_MS: positiveMs.default(30 * 60_000),
@@ -138,6 +140,11 @@ export const ConfigSchema = z.object({
   PROVIDER_REQUESTS_PER_SECOND: z.coerce.number().int().positive().default(20),
   /** Videos one user may have at the provider at once, so one user's backlog cannot starve the others. */
   MAX_IN_FLIGHT_PER_USER: z.coerce.number().int().positive().default(5),
+  /**
+   * A video at its owner's cap sleeps until a freed slot wakes it; this is its safety net for a lost wake,
+   * stretched by the owner's backlog over the cap, so however many wait they look about `cap` times per interval.
+   */
+  SLOT_WAIT_SAFETY_NET_MS: positiveMs.default(60_000),
 
   /** Webhook delivery (issue 7): how often the outbox dispatcher runs, and how many outbox rows it reads per run. */
   WEBHOOK_DISPATCH_INTERVAL_MS: positiveMs.default(500),

@@ -78,6 +78,8 @@ export const SWEEP_EXPIRED_ASSETS_JOB = 'sweep-expired-assets';
 export const SWEEP_ORPHAN_UPLOADS_JOB = 'sweep-orphan-uploads';
 /** Deletes browser sessions that ended over a week ago (db/session.queries.ts), on the sweepers' interval. */
 export const DELETE_ENDED_SESSIONS_JOB = 'delete-ended-sessions';
+/** Deletes expired Idempotency-Key rows (db/idempotency-key.queries.ts), on the sweepers' interval. */
+export const DELETE_EXPIRED_IDEMPOTENCY_KEYS_JOB = 'delete-expired-idempotency-keys';
 
 export interface VideoQueues {
   pipeline: Queue<AdvanceVideoPayload>;

@@ -1,7 +1,7 @@
 // The API as a Fastify instance that does not listen yet: server.ts listens, tests inject or listen on a
 // random port. Every dependency comes in through `deps`; every plugin and route is registered here.
 import cookie from '@fastify/cookie';
-import Fastify, { LogController } from 'fastify';
+import Fastify from 'fastify';
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { defaultBudgetLimits, LocalStorage, type Config, type Db, type Logger, type Storage, type VideoQueues, type WebhookHostResolver } from '@sora-studio/shared';
@@ -16,15 +16,19 @@ import { userRoutes } from './admin/user.routes.ts';
 import { createUserService } from './admin/user.service.ts';
 import { apiKeyRoutes } from './api-keys/api-key.routes.ts';
 import { createApiKeyService } from './api-keys/api-key.service.ts';
+import { createApiKeyCache } from './auth/api-key-cache.ts';
+import { createAuthEpochs } from './auth/auth-epoch.ts';
 import { createBearerAuthenticator } from './auth/bearer-auth.ts';
 import { videoEventStreamPlugin } from './events/video-event-stream.plugin.ts';
 import type { VideoEventStreamOptions } from './events/video-event-stream.service.ts';
 import { signedFileRoutes } from './files/signed-file.routes.ts';
 import { createSignedFileService } from './files/signed-file.service.ts';
 import { healthRoutes, PROBE_PATHS } from './health/health.routes.ts';
+import { AccessLogController } from './http/access-log.ts';
 import { answerClientError, refuseConnect } from './http/client-error.ts';
 import { hostHeaderPlugin, NODE_HTTP_OPTIONS } from './http/host-header.ts';
 import { jsonBodyPlugin } from './http/json-body.ts';
+import { drainRequestsOnClose } from './http/request-drain.ts';
 import { validatorCompiler } from './http/validator-compiler.ts';
 import { modelRoutes } from './models/model.routes.ts';
 import { createModelService } from './models/model.service.ts';
@@ -64,6 +68,8 @@ import { createVideoContentService } from './videos/video-content.service.ts';
 import { multipartPlugin } from './videos/video-multipart.ts';
 import { videoRoutes } from './videos/video.routes.ts';
 import { createVideoService } from './videos/video.service.ts';
+import { createVideoStatusCache } from './videos/video-status-cache.ts';
+import { videoStatusPrefetchPlugin } from './videos/video-status-prefetch.ts';
 import { videoTimelineRoutes } from './videos/video-timeline.routes.ts';
 import { createVideoTimelineService } from './videos/video-timeline.service.ts';
 import { webhookDeliveryRoutes } from './webhooks/webhook-delivery.routes.ts';
@@ -83,6 +89,8 @@ export interface AppDeps {
   webhookHostResolver?: WebhookHostResolver;
   /** Tests only: a short heartbeat, a small per-client queue for GET /v1/events. */
   videoEventStream?: Partial<VideoEventStreamOptions>;
+  /** Tests only: how long close() waits for requests in flight (REQUEST_DRAIN_DEADLINE_MS). */
+  requestDrainDeadlineMs?: number;
 }
 
 /** A JSON body may carry an upload-sized image inline as a base64 data URL, plus the rest of the request. */
@@ -98,12 +106,21 @@ export function buildApp(deps: AppDeps) {
   const bodyLimit = jsonBodyLimit(config);
   const uploadLimits = { maxFileBytes: config.MAX_UPLOAD_BYTES, maxFieldsBytes: config.MAX_FORM_FIELDS_BYTES };
   const usage = createUsageService({ db });
-  const apiKeys = createApiKeyService({ db });
+  // The Redis commands every request makes (rate limit, key-cache check, status cache) on a connection of their
+  // own with auto-pipelining: what concurrent requests send in one tick leaves in one write, not one syscall each.
+  // The queues keep theirs without it (BullMQ's advice); closed with the app.
+  const requestRedis = redis.duplicate({ enableAutoPipelining: true });
+  // Its outages are the deps connection's too, and logged there (logRedisOutages); no unhandled 'error' events.
+  requestRedis.on('error', () => undefined);
+  // API keys' answers and the status read's videos, cached (auth/api-key-cache.ts, videos/video-status-cache.ts).
+  const apiKeyCache = createApiKeyCache({ db, epochs: createAuthEpochs({ redis: requestRedis, prefix: config.REDIS_PREFIX, logger: deps.logger }) });
+  const statusCache = createVideoStatusCache({ db, redis: requestRedis, prefix: config.REDIS_PREFIX, logger: deps.logger });
+  const apiKeys = createApiKeyService({ db, apiKeyCache });
   const webhookEndpoints = createWebhookEndpointService({ config, db, webhookHostResolver: deps.webhookHostResolver });
   const app = Fastify({
     loggerInstance: deps.logger,
     genReqId: requestIdOf,
-    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: (request) => PROBE_PATHS.has(request.url) }),
+    logController: new AccessLogController({ requestIdLogLabel: 'requestId', disableRequestLogging: (request) => PROBE_PATHS.has(request.url) }),
     bodyLimit,
     // The id schemas bound path ids and name the parameter; the router's own limit is only the URL's.
     routerOptions: { maxParamLength: MAX_URL_BYTES },
@@ -112,6 +129,7 @@ export function buildApp(deps: AppDeps) {
     http: NODE_HTTP_OPTIONS,
   }).withTypeProvider<ZodTypeProvider>();
   refuseConnect(app.server);
+  app.addHook('onClose', async () => { requestRedis.disconnect(); });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -129,9 +147,9 @@ export function buildApp(deps: AppDeps) {
   app.register(healthRoutes, { db, redis });
 
   // Authentication (API key or OIDC token) and the per-user rate limit it applies, for /v1 and /admin alike.
-  const authenticate = createBearerAuthenticator({ db, config });
+  const authenticate = createBearerAuthenticator({ db, config, apiKeys: apiKeyCache });
   app.register(rateLimitPlugin, {
-    redis,
+    redis: requestRedis,
     prefix: config.REDIS_PREFIX,
     perMinute: { user: config.RATE_LIMIT_USER_PER_MINUTE, admin: config.RATE_LIMIT_ADMIN_PER_MINUTE },
   });
@@ -144,7 +162,7 @@ export function buildApp(deps: AppDeps) {
   const oidcLogin = oidcLoginSettingsOf(config);
   app.register(signInMethodsRoutes, { prefix: '/v1', oidcEnabled: oidcLogin !== null });
   if (oidcLogin) {
-    const users = createUserService({ db, defaultBudgets: defaultBudgetLimits(config) });
+    const users = createUserService({ db, defaultBudgets: defaultBudgetLimits(config), apiKeyCache });
     app.register(oidcLoginRoutes, {
       prefix: '/v1',
       cookies,
@@ -157,16 +175,18 @@ export function buildApp(deps: AppDeps) {
   app.register(async (v1) => {
     await v1.register(jsonCompressionPlugin);
     await v1.register(multipartPlugin);
-    await v1.register(apiKeyAuthPlugin, { authenticate, sessions, cookies });
+    // Before the auth hook: a status read's cache lookup leaves with the rate limit's script (video-status-prefetch.ts).
+    await v1.register(videoStatusPrefetchPlugin, { statusCache });
+    await v1.register(apiKeyAuthPlugin, { db, authenticate, apiKeys: apiKeyCache, sessions, cookies });
     await v1.register(sessionRoutes, { sessions, cookies });
     await v1.register(modelRoutes, { models: createModelService({ catalog: config.MODEL_CATALOG }) });
     await v1.register(apiKeyRoutes, { apiKeys, sessions, cookies });
     await v1.register(idempotencyPlugin, { idempotency: createIdempotencyService({ db, ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS, claimTimeoutSeconds: config.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS }) });
-    await v1.register(videoRoutes, { videos: createVideoService({ config, db, queues, storage }), upload: uploadLimits });
+    await v1.register(videoRoutes, { videos: createVideoService({ config, db, queues, storage, statusCache }), upload: uploadLimits });
     await v1.register(videoContentRoutes, { content: createVideoContentService({ db, storage }) });
     await v1.register(videoContentUrlRoutes, { contentUrls: createVideoContentUrlService({ config, db, storage }), configuredBaseUrl: config.PUBLIC_BASE_URL });
     await v1.register(videoTimelineRoutes, { timelines: createVideoTimelineService({ db }) });
-    await v1.register(videoCancelRoutes, { cancels: createVideoCancelService({ db }) });
+    await v1.register(videoCancelRoutes, { cancels: createVideoCancelService({ db, videoCache: statusCache }) });
     await v1.register(videoQuoteRoutes, { quotes: createVideoQuoteService({ config, db }), upload: uploadLimits });
     await v1.register(usageRoutes, { usage });
     await v1.register(webhookEndpointRoutes, { endpoints: webhookEndpoints });
@@ -183,12 +203,12 @@ export function buildApp(deps: AppDeps) {
   app.register(async (admin) => {
     await admin.register(jsonCompressionPlugin);
     await admin.register(adminAuthPlugin, { adminApiKey: config.ADMIN_API_KEY, authenticate, sessions, cookies });
-    await admin.register(userRoutes, { users: createUserService({ db, defaultBudgets: defaultBudgetLimits(config) }) });
+    await admin.register(userRoutes, { users: createUserService({ db, defaultBudgets: defaultBudgetLimits(config), apiKeyCache }) });
     await admin.register(adminApiKeyRoutes, { apiKeys });
     await admin.register(budgetRoutes, { budgets: createBudgetService({ config, db }) });
     await admin.register(adminUsageRoutes, { usage });
     await admin.register(ledgerCheckRoutes, { db });
-    await admin.register(adminVideoRoutes, { videos: createAdminVideoService({ db }) });
+    await admin.register(adminVideoRoutes, { videos: createAdminVideoService({ db, videoCache: statusCache }) });
     await admin.register(adminWebhookEndpointRoutes, { endpoints: webhookEndpoints });
   }, { prefix: '/admin' });
 
@@ -197,6 +217,8 @@ export function buildApp(deps: AppDeps) {
   // The Studio at `/` (services/web's build), and index.html for a reload at any of its own paths.
   app.register(studioPlugin, { distDir: webDistDirOf(config), csp: studioCsp(config) });
 
+  // Last: close() waits for requests in flight, after the event streams' own preClose has ended theirs.
+  drainRequestsOnClose(app, { deadlineMs: deps.requestDrainDeadlineMs });
   return app;
 }
 

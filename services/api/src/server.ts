@@ -26,6 +26,7 @@ for (const queue of [queues.pipeline, queues.maintenance]) {
 const app = buildApp({ config, db, redis, queues, storage, logger });
 
 onShutdownSignals(logger, async () => {
+  // Answers new requests 503 and waits for those in flight, even a gone client's (http/request-drain.ts).
   await app.close();
   await storage.close?.();
   await queues.close();

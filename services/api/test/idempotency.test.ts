@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '@sora-studio/shared';
+import { createDb, deleteExpiredIdempotencyKeys, newId } from '@sora-studio/shared';
 import { waitFor, type TestUser } from '@sora-studio/testkit';
 import { createIdempotencyService } from '../src/idempotency/idempotency.service.ts';
 import { call, expectApiError, JPEG_BYTES, PNG_BYTES, startApi, type ApiHarness } from './api-harness.ts';
@@ -172,7 +172,7 @@ describe('Idempotency-Key on POST /v1/videos', () => {
     expect((await tracesOf(prompt)).ids.sort()).toEqual([mine.id, bobs.body.id].sort());
   });
 
-  it('treats an expired key as new, and sweeps other users\' expired keys', async () => {
+  it('treats an expired key as new, even one stored with another body, and leaves other users\' keys to the sweep', async () => {
     const key = newKey();
     const prompt = `expired ${key}`;
     const first = await sdk.videos.create({ prompt }, keyed(key));
@@ -187,9 +187,16 @@ describe('Idempotency-Key on POST /v1/videos', () => {
     expect(again.response.headers.get('idempotent-replayed')).toBeNull();
     expect(again.data.id).not.toBe(first.id);
     const row = await keyRow(alice.id, key);
-    expect(row?.responseBody).toMatchObject({ id: again.data.id });
+    expect(row).toMatchObject({ state: 'completed', responseStatus: 200, responseBody: { id: again.data.id } });
+    expect(row!.createdAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(row!.expiresAt.getTime()).toBeGreaterThan(Date.now() + (api.config.IDEMPOTENCY_TTL_SECONDS - 60) * 1000);
-    expect(await keyRow(bob.id, bobsOldKey)).toBeUndefined();
+    // The request path sweeps nothing else: the worker's housekeeping does (deleteExpiredIdempotencyKeys).
+    expect(await keyRow(bob.id, bobsOldKey)).toMatchObject({ requestHash: 'x' });
+
+    // Expired, so another body does not make it a reuse (422): the claim takes the old row over.
+    const bobsRetry = await call(api, 'POST', '/v1/videos', { key: bob.apiKey, json: { prompt: `${prompt}, bob` }, headers: keyed(bobsOldKey).headers });
+    expect(bobsRetry.status).toBe(200);
+    expect(await keyRow(bob.id, bobsOldKey)).toMatchObject({ state: 'completed', responseBody: { id: bobsRetry.body.id } });
   });
 
   it('keeps nothing for a request that fails validation, so the corrected request may reuse the key', async () => {
@@ -280,6 +287,19 @@ describe('Idempotency-Key on POST /v1/videos/:id/remix', () => {
 });
 
 describe('idempotency claims', () => {
+  it('skip the WAL flush for the claim\'s own commit only: the connection\'s next transaction flushes again', async () => {
+    const oneConnection = createDb(api.config.DATABASE_URL, { poolSize: 1 });
+    try {
+      const idempotency = createIdempotencyService({ db: oneConnection, ttlSeconds: 60 });
+      const outcome = await idempotency.begin({ userId: alice.id, key: newKey() }, { method: 'POST', path: '/v1/videos', hash: 'h' });
+      expect(outcome.kind).toBe('claimed');
+      const setting = await sql<{ synchronousCommit: string }>`select current_setting('synchronous_commit') as synchronous_commit`.execute(oneConnection);
+      expect(setting.rows[0]?.synchronousCommit).toBe('on');
+    } finally {
+      await oneConnection.destroy();
+    }
+  });
+
   it('fence an abandoned claim: once taken over it can neither complete nor release the new claim', async () => {
     const idempotency = createIdempotencyService({ db: api.db, ttlSeconds: 60 });
     const scope = { userId: alice.id, key: newKey() };
@@ -295,5 +315,22 @@ describe('idempotency claims', () => {
       .rejects.toMatchObject({ status: 409, code: 'idempotency_key_in_use' });
     await api.db.transaction().execute((trx) => fresh.claim.recordResponse(trx, 200, { id: 'fresh' }));
     expect(await idempotency.begin(scope, request)).toEqual({ kind: 'replay', status: 200, body: { id: 'fresh' } });
+  });
+});
+
+describe('the expired keys\' sweep (the worker\'s housekeeping)', () => {
+  it('deletes every expired key in batches, of every user, and keeps the live ones', async () => {
+    const expiredAt = new Date(Date.now() - 1000);
+    const row = (userId: string, key: string, expiresAt: Date) => ({
+      userId, key, requestMethod: 'POST', requestPath: '/v1/videos', requestHash: 'h', state: 'completed' as const, expiresAt,
+    });
+    const expired = [row(alice.id, newKey(), expiredAt), row(bob.id, newKey(), expiredAt), row(bob.id, newKey(), expiredAt)];
+    const live = row(alice.id, newKey(), new Date(Date.now() + 60_000));
+    await api.db.insertInto('idempotencyKeys').values([...expired, live]).execute();
+
+    expect(await deleteExpiredIdempotencyKeys(api.db, { batch: 2 })).toBeGreaterThanOrEqual(expired.length);
+
+    for (const key of expired) expect(await keyRow(key.userId, key.key)).toBeUndefined();
+    expect(await keyRow(live.userId, live.key)).toMatchObject({ state: 'completed' });
   });
 });

@@ -43,15 +43,15 @@ describe('the API\'s log lines', () => {
       call(api, 'GET', `/admin/users?key=${ADMIN_KEY}`),
       call(api, 'GET', `/nowhere?access_token=${key}`),
     ]);
-    // The list refuses the unknown parameter (400), after logging the request line like any other.
+    // The list refuses the unknown parameter (400), and its access line is written like any other.
     expect(answers.map((answer) => answer.status)).toEqual([400, 401, 401, 401, 404]);
     const lines = api.logLines.slice(first);
     const text = JSON.stringify(lines);
     expect(text).not.toContain(key);
     expect(text).not.toContain(search);
     expect(text).not.toContain(ADMIN_KEY);
-    // The lines are there, with the rest of the URL intact.
-    const urls = lines.filter((line) => line.msg === 'incoming request').map((line) => (line.req as { url: string }).url);
+    // The access lines are there, one per request, with the rest of the URL intact.
+    const urls = lines.filter((line) => line.msg === 'request completed').map((line) => (line.req as { url: string }).url);
     expect(urls.sort()).toEqual([
       '/admin/users?Token=[redacted]',
       '/admin/users?key=[redacted]',

@@ -110,12 +110,14 @@ describe('POST /v1/videos', () => {
     expect(odd.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
   });
 
-  it('puts the request id on every log line of a create and the video id on every line once it is known', async () => {
+  it('logs a create in two lines, each with the request id and the video id: "video queued" and the access line (user, method, URL, status, time)', async () => {
     const { data: video, response } = await sdk7.videos.create({ prompt: 'logged' }).withResponse();
     const requestId = response.headers.get('x-request-id');
     const lines = api.logLines.filter((line) => line.requestId === requestId);
-    expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['incoming request', 'video queued', 'request completed']));
-    expect(lines.filter((line) => line.msg !== 'incoming request').every((line) => line.videoId === video.id)).toBe(true);
+    expect(lines.map((line) => line.msg)).toEqual(['video queued', 'request completed']);
+    expect(lines.every((line) => line.videoId === video.id)).toBe(true);
+    expect(lines.at(-1)).toMatchObject({ userId: user.id, req: { method: 'POST', url: '/v1/videos' }, res: { statusCode: 200 } });
+    expect(lines.at(-1)?.responseTime).toEqual(expect.any(Number));
 
     const { response: retrieved } = await sdk7.videos.retrieve(video.id).withResponse();
     const retrieveLines = api.logLines.filter((line) => line.requestId === retrieved.headers.get('x-request-id'));

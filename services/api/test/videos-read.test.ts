@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VideoListSchema } from '@sora-studio/shared';
 import type { TestUser } from '@sora-studio/testkit';
-import { call, expectApiError, startApi, type ApiHarness } from './api-harness.ts';
+import { ADMIN_KEY, call, expectApiError, startApi, type ApiHarness } from './api-harness.ts';
 
 let api: ApiHarness;
 let alice: TestUser;
@@ -155,7 +155,8 @@ describe('API keys', () => {
   it('the key of a disabled user is 401', async () => {
     const dave = await api.newUser();
     expect((await call(api, 'GET', '/v1/videos', { key: dave.apiKey })).status).toBe(200);
-    await api.db.updateTable('users').set({ disabledAt: new Date() }).where('id', '=', dave.id).execute();
+    // Through the admin route: the change must also reach the key cache (auth/api-key-cache.ts).
+    expect((await call(api, 'PATCH', `/admin/users/${dave.id}`, { key: ADMIN_KEY, json: { disabled: true } })).status).toBe(200);
     expectApiError(await call(api, 'GET', '/v1/videos', { key: dave.apiKey }), 401);
   });
 
@@ -169,6 +170,9 @@ describe('API keys', () => {
     expect(await usedAt()).toEqual(first);
 
     await api.db.updateTable('apiKeys').set({ lastUsedAt: sql<Date>`now() - interval '2 minutes'` }).where('userId', '=', erin.id).execute();
+    // The key's answer is cached with the time it last wrote; a change of its user makes the next request read
+    // the row again, and so see the (pretended) two minutes.
+    await call(api, 'PATCH', `/admin/users/${erin.id}`, { key: ADMIN_KEY, json: { rate_limit_per_minute: 1_000 } });
     const stale = await usedAt();
     await call(api, 'GET', '/v1/videos', { key: erin.apiKey });
     expect((await usedAt())!.getTime()).toBeGreaterThan(stale!.getTime());

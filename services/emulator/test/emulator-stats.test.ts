@@ -35,6 +35,15 @@ describe('per-video create counts', () => {
     });
   });
 
+  it('counts calls per video: create requests per key, replays included, and retrieves per video', () => {
+    const stats = new EmulatorStats();
+    for (const key of ['video_x', 'video_x', 'video_y']) stats.recordCreateRequest(key);
+    stats.recordCreate('video_x');
+    stats.recordCreate('video_y');
+    for (const id of ['video_1', 'video_1', 'video_1']) stats.recordRetrieve(id);
+    expect(stats.snapshot().perVideo).toEqual({ createRequests: { max: 2, mean: 1.5 }, retrieves: { max: 3, mean: 1.5 } });
+  });
+
   it('counts a key that created a second video as a duplicate, once however often it repeats', () => {
     const stats = new EmulatorStats();
     for (const key of ['video_x', 'video_x', 'video_x', 'video_y']) stats.recordCreate(key);

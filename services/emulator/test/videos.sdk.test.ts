@@ -263,6 +263,7 @@ describe('authentication and housekeeping', () => {
         creates: { idempotencyKeys: 0, keysCreatedMoreThanOnce: 0, withoutIdempotencyKey: 1 },
         operations: { create: 2, remix: 0, retrieve: 0, list: 1, delete: 0, content: 0 },
         retrievesBeforeEnd: 0,
+        perVideo: { createRequests: { max: 0, mean: 0 }, retrieves: { max: 0, mean: 0 } },
         webhooks: { events: 0, attempts: 0, delivered: 0, abandoned: 0 },
       });
     } finally {

@@ -4,6 +4,7 @@ export { createOpenAiProvider, type OpenAiProviderOptions } from './provider/ope
 export type { ProviderClient, ProviderVideo } from './provider/provider-client.ts';
 export { ProviderError, classifyProviderError } from './provider/provider-errors.ts';
 export type { PipelineDeps } from './video-pipeline.deps.ts';
+export { createSlotWaiters, slotWaitersKey, type SlotWaiters } from './slots/slot-waiters.ts';
 export { nextStep, type PipelineStep } from './pipeline/next-step.ts';
 export type { StepOutcome, StepRun } from './pipeline/step-outcome.ts';
 export { advanceVideo } from './pipeline/advance-video.ts';

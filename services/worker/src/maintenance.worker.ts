@@ -1,15 +1,17 @@
 // The maintenance queue: job schedulers fire the reconciler every RECONCILE_INTERVAL_MS, and the two asset
-// sweepers and the ended-session clean-up every ASSET_SWEEP_INTERVAL_MS, each on one worker at a time across all worker processes.
+// sweepers and the clean-up of ended sessions and of expired idempotency keys every ASSET_SWEEP_INTERVAL_MS,
+// each on one worker at a time across all worker processes.
 import { Worker, type ConnectionOptions } from 'bullmq';
 import {
-  DELETE_ENDED_SESSIONS_JOB, deleteEndedSessions, ENDED_SESSION_DELETE_BATCH, ENDED_SESSION_RETENTION_MS, MAINTENANCE_QUEUE,
-  RECONCILE_VIDEOS_JOB, SWEEP_EXPIRED_ASSETS_JOB, SWEEP_ORPHAN_UPLOADS_JOB, type Storage, type VideoQueues,
+  DELETE_ENDED_SESSIONS_JOB, DELETE_EXPIRED_IDEMPOTENCY_KEYS_JOB, deleteEndedSessions, deleteExpiredIdempotencyKeys,
+  ENDED_SESSION_DELETE_BATCH, ENDED_SESSION_RETENTION_MS, MAINTENANCE_QUEUE,
+  RECONCILE_VIDEOS_JOB, SWEEP_EXPIRED_ASSETS_JOB, SWEEP_ORPHAN_UPLOADS_JOB, type Storage, type VideoCacheInvalidator, type VideoQueues,
 } from '@sora-studio/shared';
 import { reconcileVideos, type ReconcileDeps } from './reconciler/reconcile.ts';
 import { sweepExpiredAssets } from './sweepers/asset-retention.sweeper.ts';
 import { sweepOrphanUploads } from './sweepers/orphan-upload.sweeper.ts';
 
-export type MaintenanceDeps = ReconcileDeps & { storage: Storage };
+export type MaintenanceDeps = ReconcileDeps & { storage: Storage; videoCache: VideoCacheInvalidator };
 
 export function createMaintenanceWorker(deps: MaintenanceDeps, opts: { connection: ConnectionOptions; prefix: string }): Worker {
   const worker = new Worker(MAINTENANCE_QUEUE, async (job) => {
@@ -31,6 +33,11 @@ export function createMaintenanceWorker(deps: MaintenanceDeps, opts: { connectio
         if (deleted > 0) deps.logger.info({ deleted }, 'deleted ended sessions');
         return;
       }
+      case DELETE_EXPIRED_IDEMPOTENCY_KEYS_JOB: {
+        const deleted = await deleteExpiredIdempotencyKeys(deps.db);
+        if (deleted > 0) deps.logger.info({ deleted }, 'deleted expired idempotency keys');
+        return;
+      }
       default:
         throw new Error(`Unknown maintenance job '${job.name}'`);
     }
@@ -47,8 +54,8 @@ export async function scheduleReconciler(queues: Pick<VideoQueues, 'maintenance'
   await queues.maintenance.upsertJobScheduler(RECONCILE_VIDEOS_JOB, { every: everyMs }, { name: RECONCILE_VIDEOS_JOB, opts: SCHEDULED_JOB_OPTS });
 }
 
-/** The asset sweepers and the ended-session clean-up on one interval; idempotent like the reconciler's. */
+/** The asset sweepers and the clean-ups (ended sessions, expired idempotency keys) on one interval; idempotent like the reconciler's. */
 export async function scheduleAssetSweepers(queues: Pick<VideoQueues, 'maintenance'>, everyMs: number): Promise<void> {
-  await Promise.all([SWEEP_EXPIRED_ASSETS_JOB, SWEEP_ORPHAN_UPLOADS_JOB, DELETE_ENDED_SESSIONS_JOB].map((name) =>
+  await Promise.all([SWEEP_EXPIRED_ASSETS_JOB, SWEEP_ORPHAN_UPLOADS_JOB, DELETE_ENDED_SESSIONS_JOB, DELETE_EXPIRED_IDEMPOTENCY_KEYS_JOB].map((name) =>
     queues.maintenance.upsertJobScheduler(name, { every: everyMs }, { name, opts: SCHEDULED_JOB_OPTS })));
 }

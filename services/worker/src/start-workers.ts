@@ -1,10 +1,11 @@
 // Starts the pipeline and maintenance workers on the caller's connections, so main.ts, tests and the bench
 // run the same thing, each with its own Redis prefix.
 import type { Redis } from 'ioredis';
-import { createVideoQueues, type Config, type Db, type Logger, type Storage, type VideoQueues } from '@sora-studio/shared';
+import { createVideoCacheInvalidator, createVideoQueues, type Config, type Db, type Logger, type Storage, type VideoQueues } from '@sora-studio/shared';
 import { startVideoEventRelay } from './events/video-event-relay.ts';
 import { createMaintenanceWorker, scheduleAssetSweepers, scheduleReconciler } from './maintenance.worker.ts';
 import type { ProviderClient } from './provider/provider-client.ts';
+import { createSlotWaiters } from './slots/slot-waiters.ts';
 import { createVideoPipelineWorker } from './video-pipeline.worker.ts';
 import { createWebhooksWorker, scheduleWebhookDispatcher } from './webhooks/webhooks.worker.ts';
 
@@ -37,11 +38,16 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   for (const queue of [queues.pipeline, queues.maintenance, queues.webhooks]) {
     queue.on('error', (error) => deps.logger.warn({ err: error, queue: queue.name }, 'queue error'));
   }
+  // Every writer of a videos row here invalidates the API's status-read cache after its commit.
+  const videoCache = createVideoCacheInvalidator(redis, prefix, deps.logger);
   const pipeline = createVideoPipelineWorker(
-    { db: deps.db, storage: deps.storage, provider: deps.provider, config, logger: deps.logger, clock },
+    {
+      db: deps.db, storage: deps.storage, provider: deps.provider, config, logger: deps.logger, clock, videoCache,
+      slots: createSlotWaiters({ redis, queue: queues.pipeline, prefix, logger: deps.logger }),
+    },
     { connection: redis, prefix, queue: queues.pipeline, redis },
   );
-  const maintenance = createMaintenanceWorker({ db: deps.db, redis, queues, storage: deps.storage, config, logger: deps.logger, clock }, { connection: redis, prefix });
+  const maintenance = createMaintenanceWorker({ db: deps.db, redis, queues, storage: deps.storage, config, logger: deps.logger, clock, videoCache }, { connection: redis, prefix });
   const webhooks = createWebhooksWorker({ db: deps.db, redis, config, queues, logger: deps.logger, clock }, { connection: redis, prefix });
   await Promise.all([pipeline.waitUntilReady(), maintenance.waitUntilReady(), webhooks.waitUntilReady()]);
   // Live status for the API's /v1/events: committed video events to each owner's Redis channel.

@@ -71,7 +71,7 @@ async function processAdvanceVideo(job: Job<AdvanceVideoJobData>, token: string 
   if (!parsed.success) throw new UnrecoverableError(`Job ${job.id} does not carry a video job's data: ${parsed.error.message}`);
   const data = parsed.data;
   const stepDeps: PipelineDeps = { ...deps, logger: deps.logger.child({ videoId: data.videoId, requestId: data.requestId }) };
-  const { step, outcome } = await advanceVideo(data.videoId, stepDeps, data.polls);
+  const { step, outcome, userId } = await advanceVideo(data.videoId, stepDeps, data.polls);
   const next: AdvanceVideoJobData = { ...data, failures: { ...data.failures } };
   // The poll's budget counts consecutive failures: a poll that got an answer starts it afresh.
   if (step === 'poll' && outcome.kind !== 'failed') next.failures.poll = 0;
@@ -84,9 +84,14 @@ async function processAdvanceVideo(job: Job<AdvanceVideoJobData>, token: string 
     settled = step !== 'none' && isBudgetedFailure(error)
       ? await chargeBudget(step, error, next, stepDeps)
       : retryInfrastructure(error, next, stepDeps);
+    // A spent budget's rule may have failed or stalled the video; the status read must see it (advance-video.ts).
+    await stepDeps.videoCache.invalidate([data.videoId]);
   }
   switch (settled.kind) {
     case 'finished':
+      // The video ended (or had nothing left to do), so one of its owner's slots may be free: the oldest waiter's.
+      if (userId) await stepDeps.slots.wake(userId);
+      return;
     case 'continue':
       return;
     case 'failed':
@@ -97,6 +102,8 @@ async function processAdvanceVideo(job: Job<AdvanceVideoJobData>, token: string 
       await job.moveToDelayed(Date.now() + settled.delayMs, token);
       // A provider webhook that came while this run was polling could not promote a running job: it left a mark.
       if (settled.reason === 'poll' && deps.config.PROVIDER_WEBHOOKS) await promoteIfWoken(job, opts.redis, stepDeps);
+      // Likewise a freed slot's wake that found this video parked but its job still running (slots/slot-waiters.ts).
+      if (settled.reason === 'slot' && (await stepDeps.slots.takeWake(data.videoId))) await job.promote();
       throw new DelayedError();
   }
 }

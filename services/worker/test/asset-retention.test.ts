@@ -4,11 +4,13 @@
 // repeatable, on both storage drivers; the content routes' 404 video_expired is the API's test.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
 import {
-  assetKey, createStorage, findVideoLedger, loadConfig, S3Storage, softDeleteVideo, VIDEO_VARIANTS, type Storage, type Video,
+  assetKey, createRedis, createStorage, createVideoCacheInvalidator, findVideoLedger, loadConfig, S3Storage, softDeleteVideo, VIDEO_VARIANTS,
+  videoCacheKey, type Storage, type Video, type VideoCacheInvalidator,
 } from '@sora-studio/shared';
 import {
-  captureLogs, completeReservedVideo, createReservedVideo, startTestS3Server, waitFor,
+  captureLogs, completeReservedVideo, createReservedVideo, createTestRedis, startTestS3Server, waitFor, type TestRedis,
 } from '@sora-studio/testkit';
 import { sweepExpiredAssets, type AssetSweepRun } from '../src/index.ts';
 import { startSweeperStorage, type SweeperStorage } from './support/sweeper-storage.ts';
@@ -22,12 +24,25 @@ describe.each(['local', 's3'] as const)('the retention sweeper on the %s driver'
   const logs = captureLogs('info');
   // Filled in by beforeAll: this driver's database, user and storage.
   let sweeperStorage: SweeperStorage;
-  beforeAll(async () => { sweeperStorage = await startSweeperStorage(driver, 'retention'); });
-  afterAll(async () => { await sweeperStorage?.close(); });
+  // The API's status-read cache, which a purge invalidates.
+  let testRedis: TestRedis;
+  let redis: Redis;
+  let videoCache: VideoCacheInvalidator;
+  beforeAll(async () => {
+    sweeperStorage = await startSweeperStorage(driver, 'retention');
+    testRedis = await createTestRedis('retention');
+    redis = createRedis(testRedis.url);
+    videoCache = createVideoCacheInvalidator(redis, testRedis.prefix, logs.logger('worker'));
+  });
+  afterAll(async () => {
+    await sweeperStorage?.close();
+    redis?.disconnect();
+    await testRedis?.cleanup();
+  });
 
   /** One run, as the maintenance job makes it, with this batch size. */
   function sweep(batch = 200): Promise<AssetSweepRun> {
-    return sweepExpiredAssets({ db: sweeperStorage.testDb.db, storage: sweeperStorage.storage, config: { ASSET_SWEEP_BATCH: batch }, logger: logs.logger('worker'), clock: () => new Date() });
+    return sweepExpiredAssets({ db: sweeperStorage.testDb.db, storage: sweeperStorage.storage, config: { ASSET_SWEEP_BATCH: batch }, logger: logs.logger('worker'), clock: () => new Date(), videoCache });
   }
 
   /** What finalize leaves: a completed, settled video with its three assets stored and recorded; and an uploaded input image. */
@@ -156,6 +171,15 @@ describe.each(['local', 's3'] as const)('the retention sweeper on the %s driver'
     expect((await row(rendering.id)).assetsPurgedAt).toBeInstanceOf(Date);
   });
 
+  it('invalidates a purged video\'s status-read cache entry after its commit', async () => {
+    await drain();
+    const video = await completedVideo(PAST());
+    const key = videoCacheKey(testRedis.prefix, video.id);
+    await redis.hset(key, 'gen', '3', 'obj', '{"cached":"before the purge"}');
+    expect((await sweep()).videos).toBe(1);
+    expect(await redis.hgetall(key)).toEqual({ gen: '4' });
+  });
+
   if (driver === 's3') {
     it('leaves a video whose objects could not be removed for the next run', async () => {
       await drain();
@@ -164,7 +188,7 @@ describe.each(['local', 's3'] as const)('the retention sweeper on the %s driver'
       const stuck = await completedVideo(PAST(), unreachable);
       await gone.stop();
 
-      const failing = await sweepExpiredAssets({ db: sweeperStorage.testDb.db, storage: unreachable, config: { ASSET_SWEEP_BATCH: 10 }, logger: logs.logger('worker'), clock: () => new Date() });
+      const failing = await sweepExpiredAssets({ db: sweeperStorage.testDb.db, storage: unreachable, config: { ASSET_SWEEP_BATCH: 10 }, logger: logs.logger('worker'), clock: () => new Date(), videoCache });
 
       expect(failing).toMatchObject({ videos: 0, failed: 1 });
       expect((await row(stuck.id)).assetsPurgedAt).toBeNull();

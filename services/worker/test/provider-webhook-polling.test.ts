@@ -10,10 +10,10 @@ import { startPipelineWorld, type PipelineWorld } from './support/pipeline-world
 const SAFETY_NET_MS = 600_000;
 
 describe('nextPollDelayMs', () => {
-  const intervals = { POLL_INTERVAL_MS: 2_000, POLL_MAX_INTERVAL_MS: 30_000, PROVIDER_WEBHOOK_POLL_INTERVAL_MS: 300_000 };
+  const intervals = { POLL_INTERVAL_MS: 2_000, VIDEO_STALL_AFTER_MS: 1_800_000, PROVIDER_WEBHOOK_POLL_INTERVAL_MS: 300_000 };
 
   it('backs off from POLL_INTERVAL_MS without provider webhooks', () => {
-    expect([0, 1, 4, 9].map((polls) => nextPollDelayMs(polls, { ...intervals, PROVIDER_WEBHOOKS: false }))).toEqual([2_000, 4_000, 30_000, 30_000]);
+    expect([0, 1, 4, 9].map((polls) => nextPollDelayMs(polls, { ...intervals, PROVIDER_WEBHOOKS: false }))).toEqual([2_000, 4_000, 32_000, 1_024_000]);
   });
 
   it('waits the safety-net interval every time with them', () => {

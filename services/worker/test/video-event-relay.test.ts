@@ -3,7 +3,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createLogger, createRedis, videoEventChannel, VideoStreamMessageSchema, type VideoStreamMessage,
+  createLogger, createRedis, videoCacheKey, videoEventChannel, VideoStreamMessageSchema, type VideoStreamMessage,
 } from '@sora-studio/shared';
 import { createReservedVideo, createTestDatabase, createTestRedis, createUserWithKey, waitFor, type TestDatabase, type TestRedis } from '@sora-studio/testkit';
 import { relayVideoEvents, type VideoEventRelayDeps } from '../src/events/video-event-relay.ts';
@@ -48,6 +48,17 @@ async function flushSubscriber(): Promise<void> {
 const messagesOf = (userId: string) => received.get(videoEventChannel(testRedis.prefix, userId)) ?? [];
 
 describe('the video event relay', () => {
+  it('invalidates the status-read cache of each published event\'s video, so a client told of a change never reads the old row', async () => {
+    const { id: userId } = await createUserWithKey(testDb.db);
+    const video = await createReservedVideo(testDb.db, userId);
+    const key = videoCacheKey(testRedis.prefix, video.id);
+    // As a reader that filled the cache before the relay's tick would have left it.
+    await redis.hset(key, 'gen', '7', 'obj', '{"status":"before the event"}');
+    await waitFor(async () => (await relayVideoEvents(deps), messagesOf(userId).length === 1), { what: 'the created event' });
+    expect(await redis.hgetall(key)).toEqual({ gen: '8' });
+    expect(await redis.pttl(key)).toBeGreaterThan(0);
+  });
+
   it('publishes each event to its owner\'s channel once, with two relays running at the same time', async () => {
     const [ann, ben] = await Promise.all([createUserWithKey(testDb.db), createUserWithKey(testDb.db)]);
     const annVideos = [await createReservedVideo(testDb.db, ann.id), await createReservedVideo(testDb.db, ann.id)];

@@ -2,8 +2,7 @@
 // is settled and the rest released, or (a failure the provider does not bill) all of it is released.
 // ledger_entries holds one row per (video, kind), and a reservation is closed once, by the first settle or
 // release: replaying any of these changes nothing. The budget counters move in the same transactions.
-import type { Transaction } from 'kysely';
-import { holdBudgets } from '../money/budget-reservation.ts';
+import type { QueryCreator, Transaction } from 'kysely';
 import { closeBudgetHolds } from '../money/budget-settlement.ts';
 import type { Database, LedgerEntryKind, Video } from './database.ts';
 import type { Db } from './connection.ts';
@@ -38,11 +37,12 @@ function settlementOf(ledger: Partial<Record<LedgerEntryKind, number>>): Settlem
 }
 
 /**
- * Runs in the transaction that creates the video, so a video never exists without its reservation. The
- * amount is also held against the user's budgets; one that has no room throws InsufficientQuotaError.
+ * The reserve entry of a new video, as a statement for the video's own INSERT to carry (a data-modifying
+ * CTE, insertQueuedVideo), so a video never exists without its reservation. The video is new, so the entry
+ * cannot exist yet: no ON CONFLICT. The budgets are held by budget-reservation.ts in the same transaction.
  */
-export async function reserveCost(trx: Transaction<Database>, video: Pick<Video, 'id' | 'userId' | 'model'>, amountMicros: number): Promise<void> {
-  if (await insertLedgerEntry(trx, video, 'reserve', amountMicros)) await holdBudgets(trx, video, amountMicros);
+export function reserveEntryInsert(db: QueryCreator<Database>, video: VideoRef, amountMicros: number) {
+  return db.insertInto('ledgerEntries').values({ userId: video.userId, videoId: video.id, kind: 'reserve', amountMicros });
 }
 
 /**

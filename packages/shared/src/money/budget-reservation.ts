@@ -1,8 +1,10 @@
 // Holding a video's estimated cost against every budget it draws on, in the transaction that creates the
-// video. Each hold is one conditional UPDATE of the period's counter row: under READ COMMITTED a concurrent
-// submit waits for the row lock and then re-checks the condition on the new row, so no interleaving can
-// reserve past the limit. Budgets are taken in id order, so two submits never lock them crosswise.
-import { sql, type Transaction } from 'kysely';
+// video. Each reservation is one conditional write of the period's counter row (an upsert whose update
+// applies only while there is room): under READ COMMITTED a concurrent submit waits for the row lock and then
+// re-checks the condition on the new row, so no interleaving can reserve past the limit. Budgets are taken in
+// id order, so two submits never lock them crosswise. The counter is locked last (reserveOnBudgets), so one
+// user's submits queue on its row for the write and the COMMIT only.
+import { sql, type QueryCreator, type Transaction } from 'kysely';
 import type { Budget, Database, Video } from '../db/database.ts';
 import { InsufficientQuotaError } from '../errors.ts';
 import { periodStartSql } from './budget-period.ts';
@@ -14,7 +16,7 @@ export function describeBudget(budget: Pick<Budget, 'period' | 'model'>): string
   return `the ${budget.period === 'month' ? 'monthly' : 'daily'} budget for ${budget.model ?? 'all models'}`;
 }
 
-function refusal(budget: Budget, counters: { spentMicros: number; reservedMicros: number }, askedMicros: number): InsufficientQuotaError {
+function refusal(budget: HeldBudget, counters: { spentMicros: number; reservedMicros: number }, askedMicros: number): InsufficientQuotaError {
   const leftMicros = Math.max(0, budget.limitMicros - counters.spentMicros - counters.reservedMicros);
   return new InsufficientQuotaError(
     `Insufficient quota in ${describeBudget(budget)}: limit ${formatUsd(budget.limitMicros)}, spent ${formatUsd(counters.spentMicros)}, ` +
@@ -24,37 +26,58 @@ function refusal(budget: Budget, counters: { spentMicros: number; reservedMicros
   );
 }
 
+/** What a reservation needs of a budget. */
+export type HeldBudget = Pick<Budget, 'id' | 'userId' | 'period' | 'model' | 'limitMicros'>;
+
 /**
- * Reserves `amountMicros` in the current period of every budget of the video's user that covers its
- * model, and records which ones (budget_holds) so settlement returns the money to the same counters.
- * Throws InsufficientQuotaError when one refuses; the caller's transaction then rolls back everything.
+ * The first half of a reservation: the user's budgets that cover the video's model, in id order, KEY SHARE-
+ * locked so that a budget being deleted waits for this submit (and vice versa) before either locks a counter.
+ * A query for the video's INSERT to carry (a CTE of insertQueuedVideo), so reading them costs no round trip.
+ * No counter is locked yet: reserveOnBudgets does that, last in the transaction.
  */
-export async function holdBudgets(trx: Transaction<Database>, video: Pick<Video, 'id' | 'userId' | 'model'>, amountMicros: number): Promise<void> {
-  // KEY SHARE: a budget being deleted waits for this submit (and vice versa) before either locks a counter.
-  const budgets = await trx.selectFrom('budgets').selectAll()
+export function budgetsToHoldQuery(db: QueryCreator<Database>, video: Pick<Video, 'userId' | 'model'>) {
+  return db.selectFrom('budgets').select(['id', 'userId', 'period', 'model', 'limitMicros'])
     .where('userId', '=', video.userId)
     .where((eb) => eb.or([eb('model', 'is', null), eb('model', '=', video.model)]))
     .orderBy('id')
-    .forKeyShare()
-    .execute();
+    .forKeyShare();
+}
+
+/**
+ * The second half: reserves `amountMicros` in the current period of each budget, one statement per budget
+ * that creates the period's counter row or adds to it only while there is room, and records the video's hold
+ * on it (budget_holds, so settlement returns the money to the same counter). That statement takes the
+ * counter's row lock, held until COMMIT, so the caller runs this last, after everything else the video
+ * commits with. Throws InsufficientQuotaError when one refuses; the caller's transaction then rolls back
+ * everything.
+ */
+export async function reserveOnBudgets(trx: Transaction<Database>, video: Pick<Video, 'id'>, budgets: readonly HeldBudget[], amountMicros: number): Promise<void> {
   for (const budget of budgets) {
     const periodStart = periodStartSql(budget.period);
-    await trx.insertInto('budgetUsage').values({ budgetId: budget.id, periodStart })
-      .onConflict((oc) => oc.columns(['budgetId', 'periodStart']).doNothing())
-      .execute();
-    const counters = await trx.updateTable('budgetUsage')
-      .set((eb) => ({ reservedMicros: eb('reservedMicros', '+', amountMicros), updatedAt: sql<Date>`now()` }))
-      .where('budgetId', '=', budget.id)
-      .where('periodStart', '=', periodStart)
-      .where(sql<number>`${budget.limitMicros} - ${sql.ref('spentMicros')} - ${sql.ref('reservedMicros')}`, '>=', amountMicros)
-      .returning(['periodStart', 'spentMicros', 'reservedMicros'])
+    // A limit below the amount refuses without a write; at or above it, a new counter row has room.
+    const counters = budget.limitMicros < amountMicros ? undefined : await trx
+      .with('counter', (db) => db.insertInto('budgetUsage')
+        .values({ budgetId: budget.id, periodStart, reservedMicros: amountMicros })
+        .onConflict((oc) => oc.columns(['budgetId', 'periodStart'])
+          .doUpdateSet((eb) => ({ reservedMicros: eb('budgetUsage.reservedMicros', '+', amountMicros), updatedAt: sql<Date>`now()` }))
+          .where(sql<number>`${budget.limitMicros} - ${sql.ref('budgetUsage.spentMicros')} - ${sql.ref('budgetUsage.reservedMicros')}`, '>=', amountMicros))
+        .returning(['budgetId', 'periodStart', 'spentMicros', 'reservedMicros']))
+      // In the same statement, so the hold costs no round trip while the counter is locked; only a reservation made has one.
+      .with('hold', (db) => db.insertInto('budgetHolds')
+        .columns(['videoId', 'budgetId', 'periodStart', 'amountMicros'])
+        .expression((eb) => eb.selectFrom('counter').select([
+          eb.cast<string>(eb.val(video.id), 'text').as('videoId'),
+          'counter.budgetId',
+          'counter.periodStart',
+          eb.cast<number>(eb.val(amountMicros), 'bigint').as('amountMicros'),
+        ])))
+      .selectFrom('counter').select(['periodStart', 'spentMicros', 'reservedMicros'])
       .executeTakeFirst();
     if (!counters) {
       const current = await trx.selectFrom('budgetUsage').select(['spentMicros', 'reservedMicros'])
-        .where('budgetId', '=', budget.id).where('periodStart', '=', periodStart).executeTakeFirstOrThrow();
-      throw refusal(budget, current, amountMicros);
+        .where('budgetId', '=', budget.id).where('periodStart', '=', periodStart).executeTakeFirst();
+      throw refusal(budget, current ?? { spentMicros: 0, reservedMicros: 0 }, amountMicros);
     }
-    await trx.insertInto('budgetHolds').values({ videoId: video.id, budgetId: budget.id, periodStart: counters.periodStart, amountMicros }).execute();
     await recordThresholdCrossings(trx, budget, counters);
   }
 }

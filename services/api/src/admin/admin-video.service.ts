@@ -3,7 +3,7 @@
 // ledger functions like any other end, and is written to the audit log in the same transaction.
 import {
   changeVideo, ConflictError, isTerminal, lockVideo, moneyPayload, notFound, releaseReservation, settleVideoCost, UNFINISHED_STATUSES,
-  type AdminSummary, type AdminVideoObject, type Db, type ListAdminVideosQuery, type ResolveVideoBody, type Video,
+  type AdminSummary, type AdminVideoObject, type Db, type ListAdminVideosQuery, type ResolveVideoBody, type Video, type VideoCacheInvalidator,
 } from '@sora-studio/shared';
 import { listPage, type ListPage } from '../pagination.ts';
 import { unixSeconds } from '../unix-seconds.ts';
@@ -28,7 +28,7 @@ function toAdminVideoObject(video: Video): AdminVideoObject {
   };
 }
 
-export function createAdminVideoService(deps: { db: Db }) {
+export function createAdminVideoService(deps: { db: Db; videoCache: VideoCacheInvalidator }) {
   return {
     async list(query: ListAdminVideosQuery): Promise<ListPage<AdminVideoObject>> {
       return listPage(await listAllVideos(deps.db, query), query.limit, toAdminVideoObject);
@@ -66,6 +66,7 @@ export function createAdminVideoService(deps: { db: Db }) {
         });
         return ended;
       });
+      await deps.videoCache.invalidate([videoId]);
       return toAdminVideoObject(video);
     },
   };

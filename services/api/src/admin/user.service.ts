@@ -1,8 +1,10 @@
 // Users, as the admin sees them. Every change is written with its audit entry in one transaction; an email
-// or OIDC subject that is taken is a conflict, not a 500.
+// or OIDC subject that is taken is a conflict, not a 500. A change reaches every API process's key cache once
+// it has committed, before it answers (auth/api-key-cache.ts), so it holds from the next request on.
 import {
   ConflictError, createDefaultBudgets, newId, notFound, type BudgetLimits, type CreateUserBody, type Db, type ListUsersQuery, type UpdateUserBody, type User, type UserObject,
 } from '@sora-studio/shared';
+import type { ApiKeyCache } from '../auth/api-key-cache.ts';
 import { listPage, type ListPage } from '../pagination.ts';
 import { unixSeconds } from '../unix-seconds.ts';
 import { recordAudit, type AuditEntry } from './audit-log.repo.ts';
@@ -68,7 +70,7 @@ function toUserObject(user: User): UserObject {
 }
 
 /** `defaultBudgets`: the limits every new user starts with (DEFAULT_MONTHLY/DAILY_BUDGET_MICROS). */
-export function createUserService(deps: { db: Db; defaultBudgets: BudgetLimits }) {
+export function createUserService(deps: { db: Db; defaultBudgets: BudgetLimits; apiKeyCache: Pick<ApiKeyCache, 'userChanged'> }) {
   return {
     async create(actor: string, body: CreateUserBody): Promise<UserObject> {
       try {
@@ -95,18 +97,19 @@ export function createUserService(deps: { db: Db; defaultBudgets: BudgetLimits }
       return listPage(rows, query.limit, toUserObject);
     },
 
-    /** A disabled user's keys and tokens fail from the next request on: authentication reads the row each time. */
+    /** A disabled user's keys and tokens fail from the next request on, and a new role or limit applies from then. */
     async update(actor: string, userId: string, body: UpdateUserBody): Promise<UserObject> {
       try {
-        const user = await deps.db.transaction().execute(async (trx) => {
+        const { user, changed } = await deps.db.transaction().execute(async (trx) => {
           const before = await lockUser(trx, userId);
           if (!before) throw notFound('user', userId);
           const { patch, audit } = changesOf(before, body);
-          if (audit.length === 0) return before;
+          if (audit.length === 0) return { user: before, changed: false };
           const after = await updateUser(trx, userId, patch);
           for (const entry of audit) await recordAudit(trx, { actor, targetId: userId, ...entry });
-          return after;
+          return { user: after, changed: true };
         });
+        if (changed) await deps.apiKeyCache.userChanged(userId);
         return toUserObject(user);
       } catch (error) {
         throw asConflict(error, body);

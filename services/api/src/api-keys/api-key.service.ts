@@ -1,8 +1,10 @@
 // API keys: the admin's, for any user, and a signed-in user's own (self-service). The key is generated here
 // and shown once; only its hash is kept. Creating and revoking a key are written with their audit entry in
-// one transaction; the actor is the admin (or 'admin-key'), or the user managing their own keys.
+// one transaction; the actor is the admin (or 'admin-key'), or the user managing their own keys. A revoke
+// reaches every API process's key cache once it has committed, before it answers (auth/api-key-cache.ts).
 import { generateApiKey, newId, notFound, type ApiKey, type ApiKeyCreated, type ApiKeyObject, type Db } from '@sora-studio/shared';
 import { recordAudit } from '../admin/audit-log.repo.ts';
+import type { ApiKeyCache } from '../auth/api-key-cache.ts';
 import { findUser } from '../admin/user.repo.ts';
 import { unixSeconds } from '../unix-seconds.ts';
 import { insertApiKey, listApiKeys, revokeApiKey } from './api-key.repo.ts';
@@ -23,19 +25,21 @@ function toApiKeyObject(key: Omit<ApiKey, 'hash'>): ApiKeyObject {
   };
 }
 
-export function createApiKeyService(deps: { db: Db }) {
+export function createApiKeyService(deps: { db: Db; apiKeyCache: Pick<ApiKeyCache, 'userChanged'> }) {
   async function requireUser(db: Db, userId: string): Promise<void> {
     if (!(await findUser(db, userId))) throw notFound('user', userId);
   }
 
   async function revoke(actor: string, keyId: string, ownerId?: string): Promise<ApiKeyRevoked> {
-    await deps.db.transaction().execute(async (trx) => {
-      const revoked = await revokeApiKey(trx, keyId, ownerId);
-      if (!revoked) throw notFound('api_key', keyId, 'key_id');
-      if (revoked.revokedNow) {
-        await recordAudit(trx, { actor, action: 'api_key.revoked', targetId: keyId, data: { user_id: revoked.key.userId, prefix: revoked.key.prefix } });
+    const revoked = await deps.db.transaction().execute(async (trx) => {
+      const found = await revokeApiKey(trx, keyId, ownerId);
+      if (!found) throw notFound('api_key', keyId, 'key_id');
+      if (found.revokedNow) {
+        await recordAudit(trx, { actor, action: 'api_key.revoked', targetId: keyId, data: { user_id: found.key.userId, prefix: found.key.prefix } });
       }
+      return found;
     });
+    await deps.apiKeyCache.userChanged(revoked.key.userId);
     return { id: keyId, object: 'api_key.revoked', revoked: true };
   }
 

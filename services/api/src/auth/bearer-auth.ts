@@ -2,7 +2,7 @@
 // One authenticator per app, shared by /v1 and /admin, so the OIDC key set is fetched once.
 import type { FastifyRequest } from 'fastify';
 import { AuthenticationError, type Config, type Db } from '@sora-studio/shared';
-import { authenticateApiKey } from './api-key-auth.ts';
+import type { ApiKeyCache } from './api-key-cache.ts';
 import type { AuthenticatedUser } from './authenticated-user.ts';
 import { createOidcAuthenticator, oidcSettingsOf } from './oidc-auth.ts';
 
@@ -31,11 +31,16 @@ export function bearerToken(request: FastifyRequest): string | null {
 /** base64url header, payload and signature; API keys never contain a dot. */
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
-export function createBearerAuthenticator(deps: { db: Db; config: Config }): BearerAuthenticator {
+/** A bearer token in the shape of a JWT; anything else is taken for an API key. */
+export function isJwtShaped(token: string): boolean {
+  return JWT_SHAPE.test(token);
+}
+
+export function createBearerAuthenticator(deps: { db: Db; config: Config; apiKeys: ApiKeyCache }): BearerAuthenticator {
   const settings = oidcSettingsOf(deps.config);
   const oidc = settings ? createOidcAuthenticator(deps.db, settings) : null;
   return async (token) => {
-    if (!JWT_SHAPE.test(token)) return authenticateApiKey(deps.db, token);
+    if (!isJwtShaped(token)) return deps.apiKeys.authenticate(token);
     if (!oidc) throw new AuthenticationError('This server does not accept OIDC tokens; send an API key.', { code: 'oidc_not_configured' });
     return oidc(token);
   };

@@ -74,9 +74,11 @@ export const idempotencyPlugin = fp((app: FastifyInstance, opts: { idempotency: 
     request.idempotency = outcome.claim;
   });
 
-  // onSend, not onResponse: the claim is gone before the client reads the answer and retries.
-  app.addHook('onSend', async (request, _reply, payload) => {
-    if (request.idempotency) {
+  // onSend, not onResponse: the claim is gone before the client reads the answer and retries. A 2xx after the
+  // response was recorded means its transaction committed (the route answers only then): nothing to release.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const committed = request.idempotency?.responseRecorded === true && reply.statusCode < 300;
+    if (request.idempotency && !committed) {
       await request.idempotency.release().catch((error: unknown) => {
         request.log.warn({ err: error }, 'could not release an idempotency key; it frees itself once abandoned');
       });

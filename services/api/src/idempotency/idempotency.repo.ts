@@ -11,51 +11,43 @@ export interface KeyScope {
 
 export type StoredKey = Selectable<IdempotencyKeysTable>;
 
-/** Expired rows removed per claim: enough to keep up with the inserts, small enough to stay quick. */
-const SWEEP_LIMIT = 100;
-
 /**
- * Deletes the caller's key when it expired or its claim was abandoned (claimed longer ago than
- * `abandonedAfterSeconds` and never completed), plus up to SWEEP_LIMIT other expired keys. Rows locked by
- * a running request are skipped, not waited for.
+ * Claims the key for this request: inserts it as in_progress or, when the key's row expired or its claim was
+ * abandoned (claimed longer ago than `abandonedAfterSeconds` and never completed), takes that row over in the
+ * same statement, so a fresh key costs one round trip and no separate sweep. Returns the new claim's fence
+ * token, or undefined when a live row holds the key. Two takeovers of one stale row take turns on its lock; the
+ * second then sees the first's fresh claim, which is not stale, and gets nothing.
  */
-export async function deleteStaleKeys(db: Db, scope: KeyScope, abandonedAfterSeconds: number): Promise<void> {
-  await db.deleteFrom('idempotencyKeys')
-    .where((eb) => eb.or([
-      eb.and([
-        eb('userId', '=', scope.userId),
-        eb('key', '=', scope.key),
-        eb.or([
-          eb('expiresAt', '<=', sql<Date>`now()`),
-          eb.and([eb('state', '=', 'in_progress'), eb('createdAt', '<', sql<Date>`now() - make_interval(secs => ${abandonedAfterSeconds})`)]),
-        ]),
-      ]),
-      eb(eb.refTuple('userId', 'key'), 'in', eb.selectFrom('idempotencyKeys')
-        .select(['userId', 'key'])
-        .where('expiresAt', '<=', sql<Date>`now()`)
-        .orderBy('expiresAt')
-        .limit(SWEEP_LIMIT)
-        .forUpdate()
-        .skipLocked()
-        .$asTuple('userId', 'key')),
-    ]))
-    .execute();
-}
-
-/** Inserts the key as in_progress; its fence token when this request claimed it, undefined when the key exists. */
-export async function insertKeyClaim(db: Db, scope: KeyScope, request: RequestFingerprint, ttlSeconds: number): Promise<string | undefined> {
+export async function claimKey(db: Db, scope: KeyScope, request: RequestFingerprint, opts: { ttlSeconds: number; abandonedAfterSeconds: number }): Promise<string | undefined> {
+  const claim = {
+    requestMethod: request.method,
+    requestPath: request.path,
+    requestHash: request.hash,
+    state: 'in_progress' as const,
+    responseStatus: null,
+    responseBody: null,
+    createdAt: sql<Date>`now()`,
+    expiresAt: sql<Date>`now() + make_interval(secs => ${opts.ttlSeconds})`,
+  };
   const row = await db.insertInto('idempotencyKeys')
-    .values({
-      userId: scope.userId,
-      key: scope.key,
-      requestMethod: request.method,
-      requestPath: request.path,
-      requestHash: request.hash,
-      state: 'in_progress',
-      expiresAt: sql<Date>`now() + make_interval(secs => ${ttlSeconds})`,
-    })
-    .onConflict((oc) => oc.columns(['userId', 'key']).doNothing())
-    .returning(sql<string>`xmin::text`.as('fenceToken'))
+    .values({ userId: scope.userId, key: scope.key, ...claim })
+    .onConflict((oc) => oc.columns(['userId', 'key'])
+      .doUpdateSet(claim)
+      .where((eb) => eb.or([
+        eb('idempotencyKeys.expiresAt', '<=', sql<Date>`now()`),
+        eb.and([
+          eb('idempotencyKeys.state', '=', 'in_progress'),
+          eb('idempotencyKeys.createdAt', '<', sql<Date>`now() - make_interval(secs => ${opts.abandonedAfterSeconds})`),
+        ]),
+      ])))
+    .returning((eb) => [
+      sql<string>`xmin::text`.as('fenceToken'),
+      // The claim's own commit need not wait for the WAL flush (synchronous_commit off for this statement's
+      // transaction alone): it is visible to a concurrent retry at once all the same, and it is durable before
+      // the video can be, since the create's synchronous commit flushes the WAL up to itself, this claim
+      // included. A crash before that loses the claim and creates nothing, as if the request never came.
+      eb.fn<string>('set_config', [eb.val('synchronous_commit'), eb.val('off'), eb.val(true)]).as('synchronousCommit'),
+    ])
     .executeTakeFirst();
   return row?.fenceToken;
 }

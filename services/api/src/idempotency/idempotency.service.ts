@@ -8,26 +8,29 @@
 //   2. the response is stored by `recordResponse` INSIDE the transaction that inserts the video, so the
 //      video and its key's response commit together or not at all;
 //   3. any other outcome (400, 404, 409, 429, 5xx before the commit) created nothing, so the claim is
-//      deleted and the client may retry with the same key (Stripe keeps no result for those either).
+//      deleted and the client may retry with the same key (Stripe keeps no result for those either). A
+//      success needs no delete: its claim is completed, and the delete would match nothing.
 // A claim left in_progress by a crashed process has no video (step 2 is atomic), so after
 // ABANDONED_CLAIM_SECONDS it is taken over; its fence token keeps a still-running holder from completing.
+// Expired keys are taken over by the claim of the same key, and swept in bulk by the worker's housekeeping
+// (deleteExpiredIdempotencyKeys), not on the request path.
 import { ConflictError, UnprocessableError, type Database, type Db } from '@sora-studio/shared';
 import type { Transaction } from 'kysely';
 import type { RequestFingerprint } from './idempotency.fingerprint.ts';
-import {
-  completeKeyClaim, deleteStaleKeys, deleteUnfinishedClaim, findKey, insertKeyClaim, type KeyScope,
-} from './idempotency.repo.ts';
+import { claimKey, completeKeyClaim, deleteUnfinishedClaim, findKey, type KeyScope } from './idempotency.repo.ts';
 
 export const IDEMPOTENCY_HEADER_NAME = 'Idempotency-Key';
 
 /** Far longer than a create takes once its body is read (store the upload, one transaction); IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS. */
 const ABANDONED_CLAIM_SECONDS = 300;
-/** A claim can lose a race to a release or a sweep between its insert and its read; it then tries again. */
+/** A claim can lose a race to a release or a takeover between its insert and its read; it then tries again. */
 const CLAIM_ATTEMPTS = 3;
 
 export interface IdempotencyClaim {
   /** Stores the response in the caller's transaction, so it commits with what the request created. */
   recordResponse(trx: Transaction<Database>, status: number, body: unknown): Promise<void>;
+  /** True once recordResponse succeeded; whether its transaction committed, only the answer's status says. */
+  readonly responseRecorded: boolean;
   /** Forgets the claim unless its response was committed, so the client may retry with the same key. */
   release(): Promise<void>;
 }
@@ -53,11 +56,14 @@ function keyReused(key: string): UnprocessableError {
 export function createIdempotencyService(deps: { db: Db; ttlSeconds: number; claimTimeoutSeconds?: number }) {
   const abandonedAfterSeconds = deps.claimTimeoutSeconds ?? ABANDONED_CLAIM_SECONDS;
   function claimOf(scope: KeyScope, fenceToken: string): IdempotencyClaim {
+    let responseRecorded = false;
     return {
       async recordResponse(trx, status, body) {
         // False only when this claim was abandoned and taken over: roll back rather than create a second video.
         if (!(await completeKeyClaim(trx, scope, fenceToken, { status, body }))) throw keyInUse(scope.key);
+        responseRecorded = true;
       },
+      get responseRecorded() { return responseRecorded; },
       release: () => deleteUnfinishedClaim(deps.db, scope, fenceToken),
     };
   }
@@ -66,8 +72,7 @@ export function createIdempotencyService(deps: { db: Db; ttlSeconds: number; cla
     /** Claims the key for this request, or answers how an earlier request with the key ended. */
     async begin(scope: KeyScope, request: RequestFingerprint): Promise<IdempotencyOutcome> {
       for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
-        await deleteStaleKeys(deps.db, scope, abandonedAfterSeconds);
-        const fenceToken = await insertKeyClaim(deps.db, scope, request, deps.ttlSeconds);
+        const fenceToken = await claimKey(deps.db, scope, request, { ttlSeconds: deps.ttlSeconds, abandonedAfterSeconds });
         if (fenceToken !== undefined) return { kind: 'claimed', claim: claimOf(scope, fenceToken) };
         const existing = await findKey(deps.db, scope);
         if (!existing) continue;

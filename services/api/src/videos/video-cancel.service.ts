@@ -3,13 +3,15 @@
 // `completed` if delivered, ends `cancelled` if not). A video the provider never had ends `cancelled` at once,
 // its reservation released in full. The row lock orders this against the worker's submit claim.
 import {
-  cancelUnsubmittedVideo, changeVideo, ConflictError, isTerminal, lockVideo, neverReachedProvider, notFound, type Db, type Video, type VideoObject,
+  cancelUnsubmittedVideo, changeVideo, ConflictError, isTerminal, lockVideo, neverReachedProvider, notFound, type Db, type Video, type VideoCacheInvalidator,
+  type VideoObject,
 } from '@sora-studio/shared';
 import type { CallerContext } from '../caller-context.ts';
 import { toVideoObject } from './video.mapper.ts';
 
 export interface VideoCancelServiceDeps {
   db: Db;
+  videoCache: VideoCacheInvalidator;
 }
 
 /** What a cancel did, for the log line. */
@@ -36,6 +38,7 @@ export function createVideoCancelService(deps: VideoCancelServiceDeps) {
         }, ctx.requestId);
         return { video: requested, outcome: 'cancel_requested' };
       });
+      if (outcome !== 'unchanged') await deps.videoCache.invalidate([videoId]);
       ctx.log.info({ outcome, status: video.status }, 'video cancel');
       return toVideoObject(video);
     },

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   CreateVideoBodySchema, ListVideosQuerySchema, RemixVideoBodySchema, VideoDeletedSchema, VideoIdParamsSchema, VideoListSchema,
-  VideoObjectSchema,
+  VideoObjectSchema, type VideoObject,
 } from '@sora-studio/shared';
 import { callerOf } from '../caller-context.ts';
 import { bindVideoId } from '../plugins/request-id.ts';
@@ -16,6 +16,8 @@ export interface VideoRoutesOptions {
 }
 
 const FORM_OR_JSON = ['application/json', 'multipart/form-data'];
+/** Fastify's own content type for a serialized JSON answer. */
+const JSON_UTF8 = 'application/json; charset=utf-8';
 
 export const videoRoutes: FastifyPluginAsyncZod<VideoRoutesOptions> = async (app, { videos, upload }) => {
   const common = { tags: ['videos'], security: API_KEY_SECURITY };
@@ -48,10 +50,14 @@ export const videoRoutes: FastifyPluginAsyncZod<VideoRoutesOptions> = async (app
   }, async (request) => videos.list(callerOf(request), request.query));
 
   app.get('/videos/:video_id', {
+    config: { statusRead: true },
     schema: { ...common, summary: 'Retrieve a video', params: VideoIdParamsSchema, response: { 200: VideoObjectSchema, ...ERROR_RESPONSES } },
   }, async (request, reply) => {
     bindVideoId(request, reply, request.params.video_id);
-    return videos.retrieve(callerOf(request), request.params.video_id);
+    // A JSON string is sent as it is (the send is typed for the object): the cache stores the very bytes the
+    // response schema's serializer would write (video-status-cache.ts).
+    const json = await videos.retrieveJson(callerOf(request), request.params.video_id, request.videoCacheLookup);
+    return reply.type(JSON_UTF8).send(json as unknown as VideoObject);
   });
 
   app.delete('/videos/:video_id', {

@@ -13,12 +13,15 @@ import { checkInputReference, storeInputReference } from './video-input-referenc
 import type { UploadedFile } from './video-multipart.ts';
 import { toVideoObject } from './video.mapper.ts';
 import { claimPendingUpload, findOwnedVideo, forgetPendingUpload, listOwnedVideos } from './video.repo.ts';
+import type { VideoCacheLookup, VideoStatusCache } from './video-status-cache.ts';
 
 export interface VideoServiceDeps {
   config: Config;
   db: Db;
   queues: VideoQueues;
   storage: Storage;
+  /** The status read's cache; a new video needs no invalidation (video-cache.ts says why), a changed one does. */
+  statusCache: VideoStatusCache;
 }
 
 
@@ -49,7 +52,7 @@ export function createVideoService(deps: VideoServiceDeps) {
       if (video.inputReferenceKey !== null && !(await claimPendingUpload(trx, video.inputReferenceKey))) {
         throw new Error(`The upload ${video.inputReferenceKey} was swept as an orphan before its video was created`);
       }
-      const inserted = await insertQueuedVideo(trx, {
+      return insertQueuedVideo(trx, {
         ...video,
         ...shape,
         seconds: Number(shape.seconds),
@@ -57,10 +60,11 @@ export function createVideoService(deps: VideoServiceDeps) {
         provider: deps.config.PROVIDER_NAME,
         estimatedCostMicros,
         requestId: ctx.requestId,
+      }, {
+        // The Idempotency-Key's stored answer commits with the video: never one without the other. It is
+        // written before the reservation, so the budget counter's lock does not wait for it.
+        beforeReserving: async (inserted) => { await idempotency?.recordResponse(trx, 200, toVideoObject(inserted)); },
       });
-      // The Idempotency-Key's stored answer commits with the video: never one without the other.
-      await idempotency?.recordResponse(trx, 200, toVideoObject(inserted));
-      return inserted;
     });
     ctx.log.info({ model: row.model, size: row.size, seconds: row.seconds, estimatedCostMicros, remixedFromVideoId: row.remixedFromVideoId }, 'video queued');
     await enqueue(ctx, row.id);
@@ -118,8 +122,11 @@ export function createVideoService(deps: VideoServiceDeps) {
       }, idempotency);
     },
 
-    async retrieve(ctx: CallerContext, videoId: string): Promise<VideoObject> {
-      return toVideoObject(await ownedVideo(ctx, videoId));
+    /** The video object already serialized: the status cache holds (and answers with) its JSON. `started`: its lookup, begun with the request. */
+    async retrieveJson(ctx: CallerContext, videoId: string, started: VideoCacheLookup | null = null): Promise<string> {
+      const json = await deps.statusCache.readOwnedJson(ctx.userId, videoId, started);
+      if (json === undefined) throw notFound('video', videoId);
+      return json;
     },
 
     async list(ctx: CallerContext, query: ListVideosQuery): Promise<ListPage<VideoObject>> {
@@ -135,6 +142,7 @@ export function createVideoService(deps: VideoServiceDeps) {
     async delete(ctx: CallerContext, videoId: string): Promise<{ id: string; object: 'video.deleted'; deleted: true }> {
       const deleted = await deps.db.transaction().execute((trx) => softDeleteVideo(trx, ctx.userId, videoId, ctx.requestId));
       if (!deleted) throw notFound('video', videoId);
+      await deps.statusCache.invalidate([videoId]);
       const keys = [...deleted.assets.map((asset) => asset.storageKey), ...(deleted.video.inputReferenceKey ? [deleted.video.inputReferenceKey] : [])];
       const removals = await Promise.allSettled(keys.map((key) => deps.storage.delete(key)));
       removals.forEach((removal, i) => {

@@ -21,8 +21,19 @@ export interface EmulatorStatsSnapshot {
   operations: Record<VideoOperation, number>;
   /** Retrieves of a video that had not ended yet: the polls a provider webhook makes unnecessary. */
   retrievesBeforeEnd: number;
+  /**
+   * Provider calls per video, over the videos created: create and remix requests per Idempotency-Key (our worker
+   * sends the video id, so this is creates per video; replays included), and retrieves (polls) per video id.
+   */
+  perVideo: { createRequests: CallCount; retrieves: CallCount };
   /** Provider webhooks: events raised (one per video that ended), attempts made, delivered (2xx) and given up. */
   webhooks: { events: number; attempts: number; delivered: number; abandoned: number };
+}
+
+/** Calls per video: the most any one video got, and the mean over the videos created (a video never called counts 0). */
+export interface CallCount {
+  max: number;
+  mean: number;
 }
 
 export const VIDEO_OPERATIONS = ['create', 'remix', 'retrieve', 'list', 'delete', 'content'] as const;
@@ -36,6 +47,8 @@ export class EmulatorStats {
   readonly operations = Object.fromEntries(VIDEO_OPERATIONS.map((operation) => [operation, 0])) as Record<VideoOperation, number>;
   readonly webhooks = { events: 0, attempts: 0, delivered: 0, abandoned: 0 };
   readonly #createsByKey = new BoundedMap<string, number>(KEYS_REMEMBERED);
+  readonly #createRequestsByKey = new BoundedMap<string, number>(KEYS_REMEMBERED);
+  readonly #retrievesByVideo = new BoundedMap<string, number>(KEYS_REMEMBERED);
   #keysCreatedMoreThanOnce = 0;
   #withoutIdempotencyKey = 0;
 
@@ -51,6 +64,17 @@ export class EmulatorStats {
     if (creates === 2) this.#keysCreatedMoreThanOnce += 1;
   }
 
+  /** A create or remix request arrived under this key, whatever it then did. */
+  recordCreateRequest(idempotencyKey: string | undefined): void {
+    this.createRequests += 1;
+    if (idempotencyKey !== undefined) bump(this.#createRequestsByKey, idempotencyKey);
+  }
+
+  /** A retrieve of this video (one that exists) was answered. */
+  recordRetrieve(videoId: string): void {
+    bump(this.#retrievesByVideo, videoId);
+  }
+
   snapshot(): EmulatorStatsSnapshot {
     return {
       videosCreated: this.videosCreated,
@@ -63,7 +87,22 @@ export class EmulatorStats {
       },
       operations: { ...this.operations },
       retrievesBeforeEnd: this.retrievesBeforeEnd,
+      perVideo: { createRequests: this.#perVideo(this.#createRequestsByKey), retrieves: this.#perVideo(this.#retrievesByVideo) },
       webhooks: { ...this.webhooks },
     };
   }
+
+  #perVideo(counts: Map<string, number>): CallCount {
+    let max = 0;
+    let total = 0;
+    for (const count of counts.values()) {
+      max = Math.max(max, count);
+      total += count;
+    }
+    return { max, mean: this.videosCreated === 0 ? 0 : total / this.videosCreated };
+  }
+}
+
+function bump(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }

@@ -13,17 +13,19 @@ export function registerVideoRoutes(app: FastifyInstance, deps: { service: Video
   const { service, stats } = deps;
 
   app.post('/videos', async (request) => {
-    stats.createRequests += 1;
+    const context = requestContext(request);
+    stats.recordCreateRequest(context.idempotencyKey);
     stats.operations.create += 1;
-    const video = service.create(await readVideoRequestBody(request), requestContext(request));
+    const video = service.create(await readVideoRequestBody(request), context);
     request.log.info({ videoId: video.id, model: video.model, size: video.size, seconds: video.seconds }, 'video created');
     return video;
   });
 
   app.post<VideoParams>('/videos/:video_id/remix', async (request) => {
-    stats.createRequests += 1;
+    const context = requestContext(request);
+    stats.recordCreateRequest(context.idempotencyKey);
     stats.operations.remix += 1;
-    const video = service.remix(request.params.video_id, await readVideoRequestBody(request), requestContext(request));
+    const video = service.remix(request.params.video_id, await readVideoRequestBody(request), context);
     request.log.info({ videoId: video.id, remixedFrom: video.remixed_from_video_id }, 'video remixed');
     return video;
   });
@@ -36,6 +38,7 @@ export function registerVideoRoutes(app: FastifyInstance, deps: { service: Video
   app.get<VideoParams>('/videos/:video_id', async (request) => {
     stats.operations.retrieve += 1;
     const video = service.retrieve(request.params.video_id, requestContext(request));
+    stats.recordRetrieve(video.id);
     if (video.status === 'queued' || video.status === 'in_progress') stats.retrievesBeforeEnd += 1;
     return video;
   });

@@ -1,13 +1,12 @@
 // The provider's rules: what a create or remix accepts, which faults it scripts, what a video looks like now, and
 // when its content can be downloaded.
-import { InvalidRequestError, notFound, NotFoundError, resolveVideoShape, VIDEO_VARIANTS, type VideoVariant } from '@sora-studio/shared';
+import { InvalidRequestError, notFound, NotFoundError, resolveVideoShape, type VideoVariant } from '@sora-studio/shared';
 import { CreateFaultCounter } from '../faults/create-faults.ts';
 import { DownloadFaultCounter } from '../faults/download-faults.ts';
 import { layerDirectives, parseFaultDirectives, type ResolvedDirectives } from '../faults/fault-directives.ts';
 import type { RequestFaults } from '../faults/request-faults.ts';
-import { BoundedMap } from '../memory/bounded-map.ts';
 import { minimumPaddedBytes, paddedMp4Chunks } from '../render/padded-mp4.ts';
-import { renderVariant, type RenderedAsset } from '../render/video-render.ts';
+import { RenderCache } from '../render/render-cache.ts';
 import type { EmulatorSettings } from '../emulator.config.ts';
 import type { EmulatorStats } from '../stats/emulator-stats.ts';
 import type { WebhookSender } from '../webhooks/webhook-sender.ts';
@@ -16,9 +15,6 @@ import { downloadBody, type VideoDownload } from './video-download.ts';
 import { CreateBodySchema, ListQuerySchema, parseRequest, RemixBodySchema } from './video.schemas.ts';
 import type { VideoRequestBody } from './video-request.parser.ts';
 import { VideoStore, type VideoRecord } from './video.store.ts';
-
-/** Rendered assets kept for repeated downloads; about 1 MB per video at most. */
-const RENDERS_CACHED = 48;
 
 export interface VideoRequestContext {
   faults: RequestFaults;
@@ -40,7 +36,7 @@ export class VideoService {
   readonly #store: VideoStore;
   readonly #createFaults = new CreateFaultCounter();
   readonly #downloadFaults = new DownloadFaultCounter();
-  readonly #renders = new BoundedMap<string, RenderedAsset>(RENDERS_CACHED);
+  readonly #renders = new RenderCache();
   readonly #now: () => number;
   readonly #webhooks: WebhookSender | undefined;
 
@@ -97,7 +93,6 @@ export class VideoService {
     this.#find(id, context);
     this.#store.delete(id);
     this.#webhooks?.cancel(id);
-    for (const variant of VIDEO_VARIANTS) this.#renders.delete(`${id}:${variant}`);
     this.#downloadFaults.forget(id);
     return { id, object: 'video.deleted', deleted: true };
   }
@@ -117,7 +112,7 @@ export class VideoService {
     if ((expiresAtMs(record, state, this.#settings.assetTtlSeconds) ?? Infinity) <= now) {
       throw new NotFoundError(`The content of video '${id}' has expired.`, { param: 'id', code: 'video_expired' });
     }
-    const rendered = this.#rendered(record, variant);
+    const rendered = this.#renders.rendered(record, variant);
     const padded = variant === 'video' ? directives.asset_bytes : undefined;
     if (padded !== undefined && padded < minimumPaddedBytes(rendered.bytes.length)) {
       throw new InvalidRequestError(
@@ -130,15 +125,6 @@ export class VideoService {
     const chunks = padded === undefined ? [rendered.bytes] : paddedMp4Chunks(rendered.bytes, padded);
     const body = downloadBody(chunks, { bytesPerSecond: directives.download_rate, cutAfterBytes: cut ? Math.floor(length / 2) : undefined });
     return { contentType: rendered.contentType, length, body };
-  }
-
-  #rendered(record: VideoRecord, variant: VideoVariant): RenderedAsset {
-    const key = `${record.id}:${variant}`;
-    const cached = this.#renders.get(key);
-    if (cached) return cached;
-    const rendered = renderVariant(record, variant);
-    this.#renders.set(key, rendered);
-    return rendered;
   }
 
   #admit(video: Omit<VideoRecord, 'id' | 'createdAtMs' | 'directives'>, context: VideoRequestContext): ProviderVideo {

@@ -5,10 +5,14 @@
 // the batch and moves it, so relays in several worker processes never publish an event twice, and a crash
 // can never publish without moving the cursor or the reverse. A Redis that lost it (flushed) starts again at
 // the newest event; the API ends its streams when its subscriber drops, and clients resume from Postgres.
+// The same script invalidates the status-read cache of every video in the batch before publishing, so a
+// client that learns of a change from its stream (or a webhook) never reads the old status afterwards (the
+// writers invalidate after their commits too; this covers any writer that did not).
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import {
-  latestVideoEventId, readVideoStreamSources, videoEventChannel, videoEventRelayCursorKey, videoStreamMessage, type Db, type Logger,
+  INVALIDATE_VIDEO_CACHE_LUA_FUNCTION, latestVideoEventId, readVideoStreamSources, VIDEO_CACHE_TTL_MS, videoCacheKey, videoEventChannel,
+  videoEventRelayCursorKey, videoStreamMessage, type Db, type Logger,
 } from '@sora-studio/shared';
 import { planOutboxRead, type OutboxCursorState } from '../webhooks/outbox-horizon.ts';
 import { transactionBounds } from '../webhooks/dispatch-webhook-events.ts';
@@ -25,12 +29,14 @@ export const RELAY_BATCH = 500;
 
 const CursorSchema = z.object({ lastId: z.number().int(), horizonId: z.number().int().nullable(), horizonXmax: z.number().int().nullable() });
 
-// KEYS[1] the cursor; ARGV[1] the cursor as read, ARGV[2] the next one, then channel/message pairs.
-const PUBLISH_AND_MOVE = `
+// KEYS[1] the cursor, then the batch's video cache keys; ARGV[1] the cursor as read, ARGV[2] the next one,
+// ARGV[3] the cache's TTL, then channel/message pairs.
+const PUBLISH_AND_MOVE = `${INVALIDATE_VIDEO_CACHE_LUA_FUNCTION}
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
-for i = 3, #ARGV, 2 do redis.call('PUBLISH', ARGV[i], ARGV[i + 1]) end
+for i = 2, #KEYS do invalidateVideoCache(KEYS[i], ARGV[3]) end
+for i = 4, #ARGV, 2 do redis.call('PUBLISH', ARGV[i], ARGV[i + 1]) end
 redis.call('SET', KEYS[1], ARGV[2])
-return (#ARGV - 2) / 2`;
+return (#ARGV - 3) / 2`;
 
 export interface RelayTick {
   published: number;
@@ -52,11 +58,13 @@ export async function relayVideoEvents(deps: VideoEventRelayDeps, batch = RELAY_
   const unchanged = plan.next.lastId === cursor.lastId && plan.next.horizonId === cursor.horizonId && plan.next.horizonXmax === cursor.horizonXmax;
   if (unchanged && plan.take.length === 0) return { published: 0, more: false };
   const taken = new Set(plan.take);
-  const pairs = sources.filter((s) => taken.has(s.id)).flatMap((s) => {
+  const published = sources.filter((s) => taken.has(s.id));
+  const pairs = published.flatMap((s) => {
     const message = videoStreamMessage(s);
     return message ? [videoEventChannel(deps.prefix, message.user_id), JSON.stringify(message)] : [];
   });
-  const result = await deps.redis.eval(PUBLISH_AND_MOVE, 1, key, raw, JSON.stringify(plan.next), ...pairs);
+  const cacheKeys = [...new Set(published.map((s) => videoCacheKey(deps.prefix, s.video.id)))];
+  const result = await deps.redis.eval(PUBLISH_AND_MOVE, 1 + cacheKeys.length, key, ...cacheKeys, raw, JSON.stringify(plan.next), VIDEO_CACHE_TTL_MS, ...pairs);
   // -1: another relay moved the cursor first and published these; the next tick reads after its cursor.
   if (result === -1) return { published: 0, more: true };
   return { published: Number(result), more: full };

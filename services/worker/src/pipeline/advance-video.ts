@@ -21,7 +21,7 @@ export async function advanceVideo(videoId: string, deps: PipelineDeps, polls = 
     const video = await findVideo(deps.db, videoId);
     if (!video) {
       deps.logger.warn('no such video; nothing to do');
-      return { step: 'none', outcome: FINISHED };
+      return { step: 'none', outcome: FINISHED, userId: null };
     }
     const step = nextStep(video);
     let outcome: StepOutcome;
@@ -29,8 +29,12 @@ export async function advanceVideo(videoId: string, deps: PipelineDeps, polls = 
       outcome = await runStep(step, video, polls, deps);
     } catch (error) {
       outcome = { kind: 'failed', error };
+    } finally {
+      // Whatever the step committed, and however it ended, before the job moves on: a status read that
+      // follows a step's write (or an event it published) must not be answered from the old row.
+      if (step !== 'none') await deps.videoCache.invalidate([videoId]);
     }
-    if (outcome.kind !== 'continue') return { step, outcome };
+    if (outcome.kind !== 'continue') return { step, outcome, userId: video.userId };
   }
   throw new Error(`Video ${videoId} asked for more than ${MAX_STEPS_PER_RUN} steps in one run`);
 }

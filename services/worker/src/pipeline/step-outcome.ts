@@ -19,6 +19,8 @@ export type StepOutcome =
 export interface StepRun {
   step: PipelineStep;
   outcome: StepOutcome;
+  /** The video's owner, whose in-flight slot a run that ends the video frees (null: no such video). */
+  userId: string | null;
 }
 
 export const FINISHED: StepOutcome = { kind: 'finished' };

@@ -1,14 +1,14 @@
 // Copying one variant from the provider into our storage, and proving the copy. The bytes are counted and
 // hashed as they arrive, before storage sees them; the object is then checked three ways: the provider's
 // Content-Length, what storage says it wrote, and a streamed read back of the stored object. Any mismatch
-// removes the object and throws a retryable error; only a verified object gets its video_assets row, so the
-// API never serves an unverified one. Nothing is buffered whole: a 500 MB video streams through, and both
-// passes release socket buffers as they go (stream-memory.ts), so the worker's memory stays near what it holds.
+// removes the object and throws a retryable error; only a verified object is returned, for finalize to write
+// its video_assets row (all of a video's rows in one statement), so the API never serves an unverified one.
+// Nothing is buffered whole: a 500 MB video streams through, and both passes release socket buffers as they go
+// (stream-memory.ts), so the worker's memory stays near what it holds.
 import { createHash } from 'node:crypto';
-import { assetKey, memoryReleaser, type VideoVariant } from '@sora-studio/shared';
+import { assetKey, memoryReleaser, type VideoAsset, type VideoVariant } from '@sora-studio/shared';
 import { AssetVerificationError, IncompleteDownloadError } from '../pipeline/step-errors.ts';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
-import { upsertVideoAsset } from '../videos/video-asset.repo.ts';
 
 /**
  * Tighter than the default (stream-memory.ts): lib-storage's part buffers reach the old generation, which only a
@@ -22,7 +22,10 @@ export interface AssetDigest {
   sha256: string;
 }
 
-export async function copyAsset(videoId: string, providerVideoId: string, variant: VideoVariant, deps: PipelineDeps): Promise<AssetDigest> {
+/** A stored and verified copy: the video_assets row to write. */
+export type VerifiedAsset = Omit<VideoAsset, 'createdAt'>;
+
+export async function copyAsset(videoId: string, providerVideoId: string, variant: VideoVariant, deps: PipelineDeps): Promise<VerifiedAsset> {
   const content = await deps.provider.downloadContent(providerVideoId, variant);
   const storageKey = assetKey(videoId, variant);
   const received = digestOnTheWay(content.body);
@@ -46,9 +49,8 @@ export async function copyAsset(videoId: string, providerVideoId: string, varian
     await removeQuietly(storageKey, deps);
     throw error;
   }
-  await upsertVideoAsset(deps.db, { videoId, variant, storageKey, bytes: arrived.bytes, sha256: arrived.sha256, contentType: content.contentType });
   deps.logger.debug({ variant, bytes: arrived.bytes, sha256: arrived.sha256 }, 'asset stored and verified');
-  return arrived;
+  return { videoId, variant, storageKey, bytes: arrived.bytes, sha256: arrived.sha256, contentType: content.contentType };
 }
 
 /** Passes the body on unchanged, counting and hashing it; `digest()` once the body has been read to its end. */

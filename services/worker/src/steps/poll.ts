@@ -7,7 +7,7 @@ import type { Transaction } from 'kysely';
 import { changeVideo, isStalled, withUnfinishedVideo, type Database, type LockedVideo, type Video, type VideoPatch } from '@sora-studio/shared';
 import type { ProviderVideo } from '../provider/provider-client.ts';
 import { deliveredShapeOf } from '../pipeline/delivered-price.ts';
-import { nextPollDelayMs } from '../pipeline/pipeline-timing.ts';
+import { estimateRemainingMs, nextPollDelayMs } from '../pipeline/pipeline-timing.ts';
 import { CONTINUE, FINISHED, type StepOutcome } from '../pipeline/step-outcome.ts';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
 import { failVideo } from './fail-video.ts';
@@ -38,9 +38,12 @@ export async function pollVideo(video: Video, polls: number, deps: PipelineDeps)
     await markStalled(video.id, 'no_progress', `The provider reported ${answer.status} at ${progress}% with no change for over ${deps.config.VIDEO_STALL_AFTER_MS} ms.`, deps);
   }
   const stalled = isStalled(video) && !unstalls;
-  return stalled
-    ? { kind: 'wait', reason: 'stalled', delayMs: deps.config.POLL_MAX_INTERVAL_MS }
-    : { kind: 'wait', reason: 'poll', delayMs: nextPollDelayMs(polls, deps.config) };
+  if (stalled) return { kind: 'wait', reason: 'stalled', delayMs: deps.config.POLL_MAX_INTERVAL_MS };
+  const remainingMs = estimateRemainingMs(
+    { progress: video.progress, atMs: (video.lastProgressAt ?? video.createdAt).getTime() },
+    { progress, atMs: deps.clock().getTime() },
+  );
+  return { kind: 'wait', reason: 'poll', delayMs: nextPollDelayMs(polls, deps.config, remainingMs) };
 }
 
 async function recordAnswer(trx: Transaction<Database>, locked: LockedVideo, answer: ProviderVideo, progress: number, deps: PipelineDeps): Promise<Video> {

@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { changeVideo, findVideo, withUnfinishedVideo, type Video } from '@sora-studio/shared';
 import { deliveredShapeOf } from '../pipeline/delivered-price.ts';
 import { nextPollDelayMs } from '../pipeline/pipeline-timing.ts';
-import { FINISHED, type StepOutcome } from '../pipeline/step-outcome.ts';
+import { CONTINUE, FINISHED, type StepOutcome } from '../pipeline/step-outcome.ts';
 import type { ProviderInputReference, ProviderVideo } from '../provider/provider-client.ts';
 import { ProviderError } from '../provider/provider-errors.ts';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
@@ -38,7 +38,8 @@ export async function submitVideo(videoId: string, deps: PipelineDeps): Promise<
   if (claim.kind === 'wait-for-slot') return { video: null, outcome: { kind: 'wait', reason: 'slot', delayMs: claim.delayMs } };
   if (claim.kind === 'no-submit') return afterSubmit(claim.video, deps);
   const counted = claim.video;
-  deps.logger.info({ attempt: counted.submitAttempts }, 'submitting to the provider');
+  // At debug: the `submitted` info line after the call says the same with its outcome; two lines per submit add only volume.
+  deps.logger.debug({ attempt: counted.submitAttempts }, 'submitting to the provider');
   let providerVideo: ProviderVideo;
   try {
     providerVideo = await callProvider(counted, deps);
@@ -52,9 +53,14 @@ export async function submitVideo(videoId: string, deps: PipelineDeps): Promise<
   return afterSubmit(await saveProviderVideo(videoId, providerVideo, deps), deps);
 }
 
-/** A video at the provider is polled after the first interval; one that ended needs nothing more. */
+/**
+ * A video at the provider is polled after the first interval, unless the provider's answer already said it is
+ * delivered (a replayed create, or a provider that renders at once): then finalize runs now, in this run. One that
+ * ended needs nothing more.
+ */
 function afterSubmit(video: Video, deps: PipelineDeps): SubmitResult {
   if (video.providerVideoId === null || video.status !== 'in_progress') return { video, outcome: FINISHED };
+  if (video.providerStatus === 'completed') return { video, outcome: CONTINUE };
   return { video, outcome: { kind: 'wait', reason: 'poll', delayMs: nextPollDelayMs(0, deps.config) } };
 }
 
@@ -109,6 +115,6 @@ async function saveProviderVideo(videoId: string, providerVideo: ProviderVideo, 
     }, { type: 'video.submitted', data: { provider_video_id: providerVideo.id, provider_status: providerVideo.status, attempt: locked.submitAttempts } });
   }));
   const saved = outcome.kind === 'finished' ? outcome.video : outcome.value;
-  deps.logger.info({ providerVideoId: saved.providerVideoId }, 'submitted');
+  deps.logger.info({ providerVideoId: saved.providerVideoId, attempt: saved.submitAttempts }, 'submitted');
   return saved;
 }

@@ -6,8 +6,9 @@
 //
 // Order: lock the due rows, remove the objects, then mark them in the same transaction. A crash between the
 // removals and the commit leaves them unmarked, so the next run removes (nothing) again and marks them.
+// After the commit, the purged videos' entries in the API's status-read cache are invalidated.
 import {
-  assetKey, changeVideo, lockVideo, VIDEO_VARIANTS, type Config, type Db, type Logger, type Storage,
+  assetKey, changeVideo, lockVideo, VIDEO_VARIANTS, type Config, type Db, type Logger, type Storage, type VideoCacheInvalidator,
 } from '@sora-studio/shared';
 import { findRecordedAssets, lockDueVideos, type DueVideo } from './asset-retention.repo.ts';
 import { removeStoredObjects } from './stored-object-removal.ts';
@@ -18,6 +19,7 @@ export interface AssetSweepDeps {
   config: Pick<Config, 'ASSET_SWEEP_BATCH'>;
   logger: Logger;
   clock: () => Date;
+  videoCache: VideoCacheInvalidator;
 }
 
 export interface AssetSweepRun {
@@ -56,7 +58,7 @@ export async function sweepExpiredAssets(deps: AssetSweepDeps): Promise<AssetSwe
   const started = performance.now();
   const now = deps.clock();
   const run = await deps.db.transaction().execute(async (trx) => {
-    const totals = { videos: 0, objects: 0, bytes: 0, failed: 0, removalMs: 0 };
+    const totals = { videos: 0, objects: 0, bytes: 0, failed: 0, removalMs: 0, purgedIds: [] as string[] };
     const due = await lockDueVideos(trx, now, deps.config.ASSET_SWEEP_BATCH);
     if (due.length === 0) return totals;
     const recorded = await findRecordedAssets(trx, due.map((video) => video.id));
@@ -76,12 +78,15 @@ export async function sweepExpiredAssets(deps: AssetSweepDeps): Promise<AssetSwe
       const locked = (await lockVideo(trx, plan.video.id))!;
       await changeVideo(trx, locked, { assetsPurgedAt: now }, { type: 'video.assets_purged', data: { objects: plan.keys.length, bytes: plan.bytes } });
       totals.videos += 1;
+      totals.purgedIds.push(plan.video.id);
       totals.objects += plan.keys.length;
       totals.bytes += plan.bytes;
     }
     return totals;
   });
-  const result = { ...run, ms: Math.round(performance.now() - started) };
+  const { purgedIds, ...counts } = run;
+  await deps.videoCache.invalidate(purgedIds);
+  const result = { ...counts, ms: Math.round(performance.now() - started) };
   if (result.videos > 0 || result.failed > 0) deps.logger.info(result, 'expired assets swept');
   return result;
 }

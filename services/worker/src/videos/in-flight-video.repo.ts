@@ -1,6 +1,7 @@
-// The per-user in-flight cap's questions to Postgres. They are asked under a per-user advisory lock held to
-// the end of the caller's transaction, so two workers claiming a slot for the same user take turns.
-import { sql, type Transaction } from 'kysely';
+// The per-user in-flight cap's questions to Postgres. A claim asks them under a per-user advisory lock held to
+// the end of its transaction, so two workers claiming a slot for the same user take turns; a parked video asks
+// the count once more without the lock, only to decide whether to claim again.
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { isUnfinishedVideo, type Database } from '@sora-studio/shared';
 
 type Trx = Transaction<Database>;
@@ -19,26 +20,15 @@ export async function findMaxInFlight(trx: Trx, userId: string): Promise<number 
 /**
  * The user's videos the provider has or may be getting: not terminal, and submitted or with a submit attempt
  * counted (the attempt is committed before the call). Deleted ones count: the provider works on them all the same.
+ * The conditions are those of the partial index videos_in_flight_idx, so the count reads only the videos in flight,
+ * never the owner's backlog of waiting ones.
  */
-export async function countInFlightVideos(trx: Trx, userId: string): Promise<number> {
-  const row = await trx.selectFrom('videos')
+export async function countInFlightVideos(db: Kysely<Database>, userId: string): Promise<number> {
+  const row = await db.selectFrom('videos')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .where('userId', '=', userId)
     .where(isUnfinishedVideo)
     .where((eb) => eb.or([eb('providerVideoId', 'is not', null), eb('submitAttempts', '>', 0)]))
-    .executeTakeFirstOrThrow();
-  return row.count;
-}
-
-/** The user's live videos still waiting for their first submit. */
-export async function countWaitingVideos(trx: Trx, userId: string): Promise<number> {
-  const row = await trx.selectFrom('videos')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('userId', '=', userId)
-    .where('status', '=', 'queued')
-    .where('deletedAt', 'is', null)
-    .where('providerVideoId', 'is', null)
-    .where('submitAttempts', '=', 0)
     .executeTakeFirstOrThrow();
   return row.count;
 }

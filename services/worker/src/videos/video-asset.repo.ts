@@ -3,14 +3,16 @@
 import type { Transaction } from 'kysely';
 import type { Database, Db, VideoAsset } from '@sora-studio/shared';
 
-export async function upsertVideoAsset(db: Db, asset: Omit<VideoAsset, 'createdAt'>): Promise<void> {
-  await db.insertInto('videoAssets').values(asset)
-    .onConflict((oc) => oc.columns(['videoId', 'variant']).doUpdateSet({
-      storageKey: asset.storageKey,
-      bytes: asset.bytes,
-      sha256: asset.sha256,
-      contentType: asset.contentType,
-    }))
+/** Verified copies, written in one statement (in finalize's completing transaction, or alone after a partial failure). */
+export async function upsertVideoAssets(db: Db | Transaction<Database>, assets: readonly Omit<VideoAsset, 'createdAt'>[]): Promise<void> {
+  if (assets.length === 0) return;
+  await db.insertInto('videoAssets').values([...assets])
+    .onConflict((oc) => oc.columns(['videoId', 'variant']).doUpdateSet((eb) => ({
+      storageKey: eb.ref('excluded.storageKey'),
+      bytes: eb.ref('excluded.bytes'),
+      sha256: eb.ref('excluded.sha256'),
+      contentType: eb.ref('excluded.contentType'),
+    })))
     .execute();
 }
 

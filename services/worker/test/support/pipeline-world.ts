@@ -3,13 +3,13 @@
 import type { Redis } from 'ioredis';
 import { startEmulator } from '@sora-studio/emulator';
 import {
-  createLogger, createRedis, createStorage, createVideoQueues, enqueueAdvanceVideo, type Config, type Db, type Logger, type Storage,
+  createLogger, createRedis, createStorage, createVideoCacheInvalidator, createVideoQueues, enqueueAdvanceVideo, type Config, type Db, type Logger, type Storage,
   type Video, type VideoQueues, type VideoStatus,
 } from '@sora-studio/shared';
 import {
   createTempDir, createTestRedis, FAST_PIPELINE_ENV, testConfig, waitFor, type TestDatabase, type TestRedis,
 } from '@sora-studio/testkit';
-import { createOpenAiProvider, startWorkers, type PipelineDeps, type ProviderClient, type RunningWorkers } from '../../src/index.ts';
+import { createOpenAiProvider, createSlotWaiters, startWorkers, type PipelineDeps, type ProviderClient, type RunningWorkers } from '../../src/index.ts';
 
 export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -27,8 +27,11 @@ export interface PipelineWorld {
   stepDeps: PipelineDeps;
   /** Enqueues the video's job, as the API does after its create commits. */
   enqueue(video: Pick<Video, 'id' | 'requestId'>): Promise<void>;
-  /** Workers on the world's queue; `provider` replaces the world's client (e.g. a recording one), `logger` its silent logger. */
-  startWorkers(opts?: { provider?: ProviderClient; logger?: Logger }): Promise<RunningWorkers>;
+  /**
+   * Workers on the world's queue; `provider` replaces the world's client (e.g. a recording one), `logger` its silent
+   * logger, `db` the test database's connection (e.g. one with a plugin that counts statements).
+   */
+  startWorkers(opts?: { provider?: ProviderClient; logger?: Logger; db?: Db }): Promise<RunningWorkers>;
   /** Takes the provider away, as an outage would. */
   stopEmulator(): Promise<void>;
   waitForStatus(videoId: string, status: VideoStatus, timeoutMs?: number): Promise<Video>;
@@ -59,10 +62,13 @@ export async function startPipelineWorld(
 
   return {
     emu, config, storage, provider, redis, queues, testRedis, storageDir,
-    stepDeps: { db: testDb.db, storage, provider, config, logger, clock: () => new Date() },
+    stepDeps: {
+      db: testDb.db, storage, provider, config, logger, clock: () => new Date(), videoCache: createVideoCacheInvalidator(redis, config.REDIS_PREFIX, logger),
+      slots: createSlotWaiters({ redis, queue: queues.pipeline, prefix: config.REDIS_PREFIX, logger }),
+    },
     enqueue: (video) => enqueueAdvanceVideo(queues.pipeline, { videoId: video.id, requestId: video.requestId }),
     async startWorkers(workerOpts = {}) {
-      const workers = await startWorkers({ config, db: testDb.db, redis, storage, provider: workerOpts.provider ?? provider, logger: workerOpts.logger ?? logger });
+      const workers = await startWorkers({ config, db: workerOpts.db ?? testDb.db, redis, storage, provider: workerOpts.provider ?? provider, logger: workerOpts.logger ?? logger });
       running.push(workers);
       return workers;
     },
