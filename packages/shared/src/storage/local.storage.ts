@@ -1,8 +1,7 @@
 // Local-disk storage: each object is a file plus a small JSON sidecar with its content type.
 // Writes go to a temporary file that is renamed into place, so a reader never sees half an object.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -34,6 +33,11 @@ const SIGNATURE_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 export class LocalStorage implements Storage {
   private readonly root: string;
   private readonly opts: LocalStorageOptions;
+  /**
+   * The folders being made now: a video's variants are stored at once into one new folder, and one mkdir serves
+   * those that find it missing together. Nothing is kept once it is made: a folder removed later is made again.
+   */
+  private readonly folderMakes = new Map<string, Promise<unknown>>();
 
   constructor(opts: LocalStorageOptions) {
     this.opts = opts;
@@ -42,11 +46,11 @@ export class LocalStorage implements Storage {
 
   async put(key: string, body: Readable | AsyncIterable<Uint8Array>, contentType: string): Promise<StoredObject> {
     const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
     const temp = `${path}.${randomBytes(6).toString('hex')}.partial`;
+    const file = await this.openTemp(temp);
     const { stream: measure, measured } = measuringStream();
     try {
-      await pipeline(body, measure, createWriteStream(temp));
+      await pipeline(body, measure, file.createWriteStream());
       await writeFile(`${temp}.meta`, JSON.stringify({ contentType }));
       await rename(`${temp}.meta`, `${path}.meta`);
       await rename(temp, path);
@@ -58,10 +62,17 @@ export class LocalStorage implements Storage {
     return measured();
   }
 
+  /** Opening the file is the existence check: a put renames the `.meta` into place before the object, so an object never lacks one. */
   async get(key: string, range?: ByteRange): Promise<Readable> {
     const path = this.pathOf(key);
-    if (!(await this.stat(key))) throw new StorageNotFoundError(key);
-    return createReadStream(path, range ? { start: range.start, end: range.end } : {});
+    let file;
+    try {
+      file = await open(path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StorageNotFoundError(key);
+      throw error;
+    }
+    return file.createReadStream(range ? { start: range.start, end: range.end } : {});
   }
 
   async stat(key: string): Promise<ObjectStat | null> {
@@ -99,6 +110,26 @@ export class LocalStorage implements Storage {
     const expected = Buffer.from(signFileClaim(this.opts.signingSecret, claim));
     if (!timingSafeEqual(expected, Buffer.from(signature))) return 'invalid_signature';
     return claim.expires > nowSeconds ? 'valid' : 'expired';
+  }
+
+  /** The folder is made only when the open finds it missing: a video's first variant makes it, the others find it. */
+  private async openTemp(temp: string): Promise<FileHandle> {
+    try {
+      return await open(temp, 'w');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    await this.makeFolder(dirname(temp));
+    return open(temp, 'w');
+  }
+
+  private async makeFolder(folder: string): Promise<void> {
+    let making = this.folderMakes.get(folder);
+    if (!making) {
+      making = mkdir(folder, { recursive: true }).finally(() => this.folderMakes.delete(folder));
+      this.folderMakes.set(folder, making);
+    }
+    await making;
   }
 
   /** Keys are relative paths; one that climbs out of the root is refused. */

@@ -1,5 +1,7 @@
 // One run of a video's job, top to bottom: read the row, run the step it needs, and go on while a step says
-// the next one can run now (a poll that found the video delivered goes straight to finalize).
+// the next one can run now (a poll that found the video delivered goes straight to finalize), from the row that
+// step committed: each step locks and re-checks the row in its own transaction before it writes, so reading it
+// once more in between would cost a round trip and decide nothing.
 import { findVideo, type Video } from '@sora-studio/shared';
 import { finalizeVideo } from '../steps/finalize.ts';
 import { pollVideo } from '../steps/poll.ts';
@@ -17,12 +19,12 @@ const MAX_STEPS_PER_RUN = 3;
  * polled to its end and settled, since the provider bills it all the same.
  */
 export async function advanceVideo(videoId: string, deps: PipelineDeps, polls = 0): Promise<StepRun> {
+  let video = await findVideo(deps.db, videoId);
+  if (!video) {
+    deps.logger.warn('no such video; nothing to do');
+    return { step: 'none', outcome: FINISHED, userId: null };
+  }
   for (let ran = 0; ran < MAX_STEPS_PER_RUN; ran += 1) {
-    const video = await findVideo(deps.db, videoId);
-    if (!video) {
-      deps.logger.warn('no such video; nothing to do');
-      return { step: 'none', outcome: FINISHED, userId: null };
-    }
     const step = nextStep(video);
     let outcome: StepOutcome;
     try {
@@ -35,6 +37,7 @@ export async function advanceVideo(videoId: string, deps: PipelineDeps, polls = 
       if (step !== 'none') await deps.videoCache.invalidate([videoId]);
     }
     if (outcome.kind !== 'continue') return { step, outcome, userId: video.userId };
+    video = outcome.video;
   }
   throw new Error(`Video ${videoId} asked for more than ${MAX_STEPS_PER_RUN} steps in one run`);
 }

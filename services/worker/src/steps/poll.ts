@@ -8,7 +8,7 @@ import { changeVideo, isStalled, withUnfinishedVideo, type Database, type Locked
 import type { ProviderVideo } from '../provider/provider-client.ts';
 import { deliveredShapeOf } from '../pipeline/delivered-price.ts';
 import { estimateRemainingMs, nextPollDelayMs } from '../pipeline/pipeline-timing.ts';
-import { CONTINUE, FINISHED, type StepOutcome } from '../pipeline/step-outcome.ts';
+import { continueWith, FINISHED, type StepOutcome } from '../pipeline/step-outcome.ts';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
 import { failVideo } from './fail-video.ts';
 import { clearStall, markStalled } from './stall.ts';
@@ -33,7 +33,7 @@ export async function pollVideo(video: Video, polls: number, deps: PipelineDeps)
     const saved = await deps.db.transaction().execute((trx) => withUnfinishedVideo(trx, video.id, (locked) => recordAnswer(trx, locked, answer, progress, deps)));
     if (saved.kind === 'finished') return FINISHED;
     deps.logger.debug({ providerStatus: answer.status, progress }, 'polled');
-    if (answer.status === 'completed') return CONTINUE;
+    if (answer.status === 'completed') return continueWith(saved.value);
   } else if (!isStalled(video) && deps.clock().getTime() - (video.lastProgressAt ?? video.createdAt).getTime() > deps.config.VIDEO_STALL_AFTER_MS) {
     await markStalled(video.id, 'no_progress', `The provider reported ${answer.status} at ${progress}% with no change for over ${deps.config.VIDEO_STALL_AFTER_MS} ms.`, deps);
   }

@@ -7,7 +7,7 @@ import { cancelUnsubmittedVideo, changeVideo, isGivenUp, needsSubmit, withUnfini
 import { slotSafetyNetMs } from '../pipeline/slot-wait.ts';
 import type { SlotWaiter } from '../slots/slot-waiters.ts';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
-import { countInFlightVideos, findMaxInFlight, lockUserSlots } from '../videos/in-flight-video.repo.ts';
+import { countInFlightVideos, findSlotUse, lockUserSlots } from '../videos/in-flight-video.repo.ts';
 
 /** Go ahead with the counted attempt; or nothing to submit (the row as it stands); or sleep until a slot frees. */
 export type SubmitClaim =
@@ -38,8 +38,9 @@ async function attemptClaim(videoId: string, deps: PipelineDeps): Promise<ClaimA
     // A video with an attempt counted already holds its slot, through all its retries.
     if (locked.submitAttempts > 0) return { kind: 'claimed', video: await countAttempt(trx, locked), freeSlots: null };
     await lockUserSlots(trx, locked.userId);
-    const cap = (await findMaxInFlight(trx, locked.userId)) ?? deps.config.MAX_IN_FLIGHT_PER_USER;
-    const inFlight = await countInFlightVideos(trx, locked.userId);
+    const slots = await findSlotUse(trx, locked.userId);
+    const cap = slots.cap ?? deps.config.MAX_IN_FLIGHT_PER_USER;
+    const inFlight = slots.inFlight;
     if (inFlight >= cap) return { kind: 'at-cap', video: locked, cap };
     return { kind: 'claimed', video: await countAttempt(trx, locked), freeSlots: cap - inFlight - 1 };
   }));

@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { changeVideo, findVideo, withUnfinishedVideo, type Video } from '@sora-studio/shared';
 import { deliveredShapeOf } from '../pipeline/delivered-price.ts';
 import { nextPollDelayMs } from '../pipeline/pipeline-timing.ts';
-import { CONTINUE, FINISHED, type StepOutcome } from '../pipeline/step-outcome.ts';
+import { continueWith, FINISHED, type StepOutcome } from '../pipeline/step-outcome.ts';
 import type { ProviderInputReference, ProviderVideo } from '../provider/provider-client.ts';
 import { ProviderError } from '../provider/provider-errors.ts';
 import type { PipelineDeps } from '../video-pipeline.deps.ts';
@@ -60,7 +60,7 @@ export async function submitVideo(videoId: string, deps: PipelineDeps): Promise<
  */
 function afterSubmit(video: Video, deps: PipelineDeps): SubmitResult {
   if (video.providerVideoId === null || video.status !== 'in_progress') return { video, outcome: FINISHED };
-  if (video.providerStatus === 'completed') return { video, outcome: CONTINUE };
+  if (video.providerStatus === 'completed') return { video, outcome: continueWith(video) };
   return { video, outcome: { kind: 'wait', reason: 'poll', delayMs: nextPollDelayMs(0, deps.config) } };
 }
 

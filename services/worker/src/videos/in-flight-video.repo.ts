@@ -1,7 +1,7 @@
 // The per-user in-flight cap's questions to Postgres. A claim asks them under a per-user advisory lock held to
 // the end of its transaction, so two workers claiming a slot for the same user take turns; a parked video asks
 // the count once more without the lock, only to decide whether to claim again.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { isUnfinishedVideo, type Database } from '@sora-studio/shared';
 
 type Trx = Transaction<Database>;
@@ -11,10 +11,22 @@ export async function lockUserSlots(trx: Trx, userId: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext('video-slots'), hashtext(${userId}))`.execute(trx);
 }
 
-/** The user's own cap; null means the default from config. */
-export async function findMaxInFlight(trx: Trx, userId: string): Promise<number | null> {
-  const user = await trx.selectFrom('users').select('maxInFlight').where('id', '=', userId).executeTakeFirst();
-  return user?.maxInFlight ?? null;
+/** Under the slot lock: the user's own cap (null: the default from config) and their videos in flight. */
+export interface SlotUse {
+  cap: number | null;
+  inFlight: number;
+}
+
+/**
+ * Both answers in one round trip. It must be a statement of its own after lockUserSlots: a statement's snapshot
+ * is taken as it starts, so a count in the locking statement could miss the claim that held the lock before it.
+ */
+export async function findSlotUse(trx: Trx, userId: string): Promise<SlotUse> {
+  const row = await trx.selectNoFrom((eb) => [
+    eb.selectFrom('users').select('maxInFlight').where('id', '=', userId).as('cap'),
+    inFlightVideos(eb.selectFrom('videos'), userId).select(sql<number>`count(*)::int`.as('count')).as('inFlight'),
+  ]).executeTakeFirstOrThrow();
+  return { cap: row.cap ?? null, inFlight: row.inFlight ?? 0 };
 }
 
 /**
@@ -24,11 +36,15 @@ export async function findMaxInFlight(trx: Trx, userId: string): Promise<number 
  * never the owner's backlog of waiting ones.
  */
 export async function countInFlightVideos(db: Kysely<Database>, userId: string): Promise<number> {
-  const row = await db.selectFrom('videos')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('userId', '=', userId)
-    .where(isUnfinishedVideo)
-    .where((eb) => eb.or([eb('providerVideoId', 'is not', null), eb('submitAttempts', '>', 0)]))
+  const row = await inFlightVideos(db.selectFrom('videos'), userId)
+    .select(sql<number>`count(*)::int`.as('count'))
     .executeTakeFirstOrThrow();
   return row.count;
+}
+
+function inFlightVideos<O>(query: SelectQueryBuilder<Database, 'videos', O>, userId: string): SelectQueryBuilder<Database, 'videos', O> {
+  return query
+    .where('userId', '=', userId)
+    .where(isUnfinishedVideo)
+    .where((eb) => eb.or([eb('providerVideoId', 'is not', null), eb('submitAttempts', '>', 0)]));
 }
