@@ -6,6 +6,7 @@ export * from './infrastructure-errors.ts';
 export * from './ids.ts';
 export * from './logger.ts';
 export * from './redis.ts';
+export * from './redis-script.ts';
 export * from './shutdown.ts';
 export * from './queues.ts';
 export * from './catalog/model-catalog.ts';

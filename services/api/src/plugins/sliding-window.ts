@@ -15,8 +15,9 @@
 //   count afresh once.
 // A guard (an auth epoch, auth/auth-epoch.ts) makes the count conditional: when its key no longer holds its
 // token nothing is counted, so the caller can authenticate afresh and count once, against the current limit.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { runScript } from '@sora-studio/shared';
 import type { AuthEpochGuard } from '../auth/auth-epoch.ts';
 
 /** Limits (per window) up to this are counted exactly, by the log; larger ones by the counter. */
@@ -81,7 +82,6 @@ local reset = window
 if entry[2] then reset = tonumber(entry[2]) + window - now end
 return { allowed, count, reset }
 `;
-const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
 
 export interface WindowCount {
   /** False when the guard did not hold: nothing was counted, and the rest means nothing. */
@@ -106,12 +106,7 @@ export function createSlidingWindow(redis: Redis, windowMs: number, exactUpTo = 
     entrySequence = (entrySequence + 1) % Number.MAX_SAFE_INTEGER;
     const entry = `${PROCESS_NONCE}.${entrySequence.toString(36)}`;
     const keys = guard ? [key, `${key}:counter`, guard.key] : [key, `${key}:counter`];
-    const args: (string | number)[] = [...keys, limit, windowMs, entry, exactUpTo, ...(guard ? [guard.token] : [])];
-    const numKeys = keys.length;
-    const reply = await redis.evalsha(SCRIPT_SHA, numKeys, ...args).catch((error: unknown) => {
-      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) return redis.eval(SCRIPT, numKeys, ...args);
-      throw error;
-    }) as [number, number, number];
+    const reply = await runScript(redis, SCRIPT, keys, [limit, windowMs, entry, exactUpTo, ...(guard ? [guard.token] : [])]) as [number, number, number];
     const [allowed, count, resetMs] = reply;
     return { guardHeld: allowed !== -1, allowed: allowed === 1, limit, remaining: Math.max(0, limit - count), resetMs };
   };

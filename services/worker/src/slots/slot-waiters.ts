@@ -12,8 +12,7 @@
 // and the next claim that finds a slot still free hands it on (`claimed`).
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from '@sora-studio/shared';
-import { runScript } from './redis-script.ts';
+import { runScript, type Logger } from '@sora-studio/shared';
 
 export interface SlotWaiter {
   videoId: string;

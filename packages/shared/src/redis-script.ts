@@ -1,4 +1,5 @@
-// A Lua script run by its SHA (EVALSHA, one small round trip), sent in full only to a Redis that does not have it yet.
+// A Lua script run by its SHA (EVALSHA, one small round trip), sent in full only to a Redis that does not have it
+// yet (NOSCRIPT: a new, restarted or flushed Redis). The one way the API and the worker run their scripts.
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
