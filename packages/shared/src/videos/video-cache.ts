@@ -9,6 +9,7 @@
 // longer than any read takes (the API's statements time out after 15 s).
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
+import { runScript } from '../redis-script.ts';
 
 export const VIDEO_CACHE_TTL_MS = 60_000;
 
@@ -55,7 +56,7 @@ export function createVideoCacheInvalidator(redis: Redis, prefix: string, logger
       if (videoIds.length === 0) return;
       const keys = videoIds.map((id) => videoCacheKey(prefix, id));
       let timer: NodeJS.Timeout | undefined;
-      const command = redis.eval(INVALIDATE_SCRIPT, keys.length, ...keys, VIDEO_CACHE_TTL_MS);
+      const command = runScript(redis, INVALIDATE_SCRIPT, keys, [VIDEO_CACHE_TTL_MS]);
       const gaveUp = new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => reject(new Error(`redis did not answer within ${INVALIDATE_WAIT_MS} ms`)), INVALIDATE_WAIT_MS);
       });

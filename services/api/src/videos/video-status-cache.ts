@@ -9,7 +9,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import {
-  createVideoCacheInvalidator, findVideo, VIDEO_CACHE_TTL_MS, videoCacheKey, VideoObjectSchema, type Db, type Logger, type Video,
+  createVideoCacheInvalidator, findVideo, runScript, VIDEO_CACHE_TTL_MS, videoCacheKey, VideoObjectSchema, type Db, type Logger, type Video,
   type VideoCacheInvalidator,
 } from '@sora-studio/shared';
 import { withDeadline } from '../deadline.ts';
@@ -45,7 +45,7 @@ return 1`;
 
 /** The reader's compare-and-set: true when stored, false when a write invalidated the video since `gen` was read. */
 export async function storeIfUnchanged(redis: Redis, key: string, gen: string | null, entry: string): Promise<boolean> {
-  return (await redis.eval(STORE_IF_UNCHANGED, 1, key, gen ?? '', entry, VIDEO_CACHE_TTL_MS)) === 1;
+  return (await runScript(redis, STORE_IF_UNCHANGED, [key], [gen ?? '', entry, VIDEO_CACHE_TTL_MS])) === 1;
 }
 
 /** As the rate limit's: a cache that does not answer quickly is skipped, not waited for. */
